@@ -1,0 +1,63 @@
+# Two commands: `make run` serves the whole service with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := wsgi
+
+.PHONY: run test venv dev-venv lint format migrate translations chromium bench clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+dev-venv: $(BIN)/.installed-dev
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile -d translations >/dev/null
+
+run: venv translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data
+	@PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask show-urls
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} \
+	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+# Debian's Chromium for the browser tests; never a downloaded browser build.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (browser tests need it)"; fi; \
+	fi
+
+lint: dev-venv
+	$(BIN)/ruff check .
+
+format: dev-venv
+	$(BIN)/ruff format .
+
+test: dev-venv translations chromium lint
+	$(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== the suite again on $$TEST_DATABASE_URL =="; \
+	  SUITE_DATABASE=external $(BIN)/pytest -q -m "not browser"; \
+	fi
+
+bench: dev-venv
+	$(BIN)/python bench/run_all.py
+
+migrate: venv
+	$(BIN)/flask db migrate -m "$(m)"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""Admin JSON API under /api/v1: units, points, the satisfaction report, the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app, g, jsonify, request
+
+from admin import bp
+from admin.auth import api_login_required
+from core.errors import ValidationFailed
+from core.extensions import db
+from core.links import survey_url
+from core.models import CompetitionGroup, Point, Unit
+from core.openapi import openapi_document
+from core.reports import default_range, satisfaction_by_unit
+
+
+def _scoped(query, column):
+    return query if g.scope is None else query.where(column.in_(g.scope))
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/api/v1/units")
+@api_login_required
+def units():
+    parent = sa.orm.aliased(Unit)
+    query = (
+        sa.select(Unit.code, Unit.name, Unit.kind, parent.code, CompetitionGroup.code)
+        .outerjoin(parent, Unit.parent_id == parent.id)
+        .outerjoin(CompetitionGroup, Unit.group_id == CompetitionGroup.id)
+        .order_by(Unit.code)
+    )
+    rows = db.session.execute(_scoped(query, Unit.id)).all()
+    keys = ("code", "name", "kind", "parent", "group")
+    return jsonify([dict(zip(keys, row, strict=True)) for row in rows])
+
+
+@bp.get("/api/v1/points")
+@api_login_required
+def points():
+    query = sa.select(Point).join(Unit).order_by(Point.code).options(sa.orm.joinedload(Point.unit))
+    rows = db.session.scalars(_scoped(query, Point.unit_id)).all()
+    return jsonify(
+        [{"code": p.code, "name": p.name, "unit": p.unit.code, "survey_url": survey_url(p)} for p in rows]
+    )
+
+
+def parse_date_range() -> tuple[date, date]:
+    """`from`/`to` as local YYYY-MM-DD dates, both included; the last 30 days by default."""
+    fields = {}
+    parsed = {}
+    for name in ("from", "to"):
+        value = request.args.get(name)
+        if value is None:
+            continue
+        try:
+            parsed[name] = date.fromisoformat(value)
+        except ValueError:
+            fields[name] = "must be a date YYYY-MM-DD"
+    if fields:
+        raise ValidationFailed("Khoảng thời gian không hợp lệ.", fields)
+    first, last = default_range(parsed.get("to"))
+    first = parsed.get("from", first)
+    if first > last:
+        raise ValidationFailed("Khoảng thời gian không hợp lệ.", {"from": "must not be after to"})
+    if (last - first).days > 3660:
+        raise ValidationFailed("Khoảng thời gian quá dài.", {"from": "at most ten years"})
+    return first, last
+
+
+@bp.get("/api/v1/reports/satisfaction")
+@api_login_required
+def satisfaction():
+    first, last = parse_date_range()
+    rows = satisfaction_by_unit(first, last, g.scope, current_app.config["MIN_SAMPLE"])
+    response = jsonify([row.as_dict() for row in rows])
+    # The contract's body is the list of rows; the range actually used travels in headers.
+    response.headers["X-Report-From"] = first.isoformat()
+    response.headers["X-Report-To"] = last.isoformat()
+    response.headers["X-Min-Sample"] = str(current_app.config["MIN_SAMPLE"])
+    return response

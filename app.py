@@ -1,0 +1,167 @@
+"""The application factory: the one place that knows every part of the service."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import event, text
+from werkzeug.exceptions import HTTPException
+
+from core import cli as core_cli
+from core import config
+from core.errors import CoreError
+from core.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+    _init_extensions(app)
+    _register_doors(app)
+    _register_errors(app)
+    _register_hooks(app)
+    app.cli.add_command(core_cli.demo_data)
+    app.cli.add_command(core_cli.create_user_command)
+    app.cli.add_command(core_cli.create_api_token_command)
+    app.cli.add_command(core_cli.import_units_command)
+    app.cli.add_command(core_cli.import_points_command)
+    app.cli.add_command(core_cli.import_groups_command)
+    app.cli.add_command(core_cli.show_urls)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    return app
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """Development only: keep a generated key in instance/. Production must set SECRET_KEY."""
+    if os.environ.get("DATABASE_URL"):
+        raise RuntimeError("SECRET_KEY must be set when DATABASE_URL is (production).")
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path) as handle:
+        return handle.read().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "admin.login"
+    login_manager.session_protection = "strong"
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _register_doors(app: Flask) -> None:
+    from admin import bp as admin_bp
+    from kiosk import bp as kiosk_bp
+    from survey import bp as survey_bp
+
+    app.register_blueprint(kiosk_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(admin_bp)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+ERROR_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    401: "Cần đăng nhập hoặc mã truy cập hợp lệ.",
+    403: "Bạn không có quyền xem trang này.",
+    404: "Không tìm thấy trang này.",
+    405: "Phương thức không được hỗ trợ.",
+    410: "Mã này đã được dùng hoặc đã hết hạn.",
+    413: "Dữ liệu gửi lên quá lớn.",
+    422: "Dữ liệu không hợp lệ.",
+    429: "Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
+    500: "Đã có lỗi xảy ra. Vui lòng thử lại.",
+    503: "Dịch vụ tạm thời gián đoạn.",
+}
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        message = _(ERROR_MESSAGES.get(status, exc.name))
+        response = error_response(status, exc.name.lower().replace(" ", "_"), message)
+        if status == 429 and getattr(exc, "retry_after", None):
+            response[0].headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.errorhandler(CoreError)
+    def core_error(exc: CoreError):
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        return error_response(500, "internal_error", ERROR_MESSAGES[500])
+
+
+def _register_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+        return response
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": select_locale()}
+
+
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": "down"}), 503
+    return jsonify({"status": "ok", "database": "ok"})

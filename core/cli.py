@@ -1,0 +1,127 @@
+"""Data commands of the core: demo-data, create-user, create-api-token, import-units/points/groups."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+
+from core import demo
+from core.accounts import create_api_token, create_user
+from core.errors import ValidationFailed
+from core.extensions import db
+from core.imports import ImportFailed, import_groups, import_points, import_units
+from core.devices import create_pairing_code
+from core.links import pairing_url, survey_url
+from core.models import ROLES, Point, User
+
+
+@click.command("demo-data")
+@click.option("--responses", "responses", type=click.IntRange(min=0), default=None,
+              help="Also bulk-add N synthetic responses over the last 90 days.")
+def demo_data(responses: int | None) -> None:
+    """Load the demo province (idempotent) and print the demo accounts."""
+    for line in demo.load_demo():
+        click.echo(line)
+    if responses:
+        started = time.perf_counter()
+        added = demo.add_sample_responses(count=responses, days=90)
+        click.echo(f"bulk responses added: {added} in {time.perf_counter() - started:.1f} s")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--unit", "unit_code", default=None, help="Unit code (required for unit_manager and viewer).")
+def create_user_command(username: str, role: str, unit_code: str | None) -> None:
+    """Create an account; the password comes from a prompt, or two lines on standard input."""
+    password = _read_password()
+    try:
+        user = create_user(username, role, password, unit_code)
+    except ValidationFailed as exc:
+        raise click.ClickException(_describe(exc)) from None
+    click.echo(f"created user {user.username} ({user.role})")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    first = sys.stdin.readline().rstrip("\r\n")
+    second = sys.stdin.readline().rstrip("\r\n")
+    if first != second:
+        raise click.ClickException("the two passwords differ")
+    return first
+
+
+@click.command("create-api-token")
+@click.argument("username")
+@click.option("--name", default="cli", help="A label to recognise the token by.")
+def create_api_token_command(username: str, name: str) -> None:
+    """Create an API token for a user and print it (it is shown only once)."""
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"unknown user {username!r}")
+    click.echo(create_api_token(user, name))
+
+
+def _import(function, file: str, what: str) -> None:
+    path = Path(file)
+    try:
+        result = function(path.read_bytes(), path.name)
+    except ImportFailed as exc:
+        db.session.rollback()
+        for error in exc.errors:
+            click.echo(f"{path.name}: {error}", err=True)
+        raise click.ClickException(f"nothing imported: {len(exc.errors)} error(s)") from None
+    for note in result.notes:
+        click.echo(note)
+    click.echo(f"{what}: {result.created} created, {result.updated} updated")
+
+
+@click.command("import-units")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_units_command(file: str) -> None:
+    """Import units from .csv or .xlsx with columns code,name,kind,parent,group."""
+    _import(import_units, file, "units")
+
+
+@click.command("import-points")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_points_command(file: str) -> None:
+    """Import reception points from .csv or .xlsx with columns code,name,unit."""
+    _import(import_points, file, "points")
+
+
+@click.command("import-groups")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_groups_command(file: str) -> None:
+    """Import competition groups from .csv or .xlsx with columns code,name,leader_unit."""
+    _import(import_groups, file, "groups")
+
+
+def _describe(exc: ValidationFailed) -> str:
+    details = "; ".join(f"{field}: {problem}" for field, problem in exc.fields.items())
+    return f"{exc.message} {details}".strip()
+
+
+@click.command("show-urls")
+@click.option("--point", "point_code", default="TTT-VP-P1", help="The demo point whose URLs to print.")
+def show_urls(point_code: str) -> None:
+    """Print the kiosk pairing, QR survey and admin URLs with the demo login."""
+    point = db.session.scalar(sa.select(Point).where(Point.code == point_code))
+    if point is None:
+        point = db.session.scalar(sa.select(Point).order_by(Point.code))
+    base = current_app.config["PUBLIC_BASE_URL"]
+    click.echo("=" * 72)
+    if point is not None:
+        code = create_pairing_code(point)
+        minutes = current_app.config["PAIRING_CODE_MINUTES"]
+        click.echo(f"Kiosk ({point.code}), open on the tablet within {minutes} min: {pairing_url(code)}")
+        click.echo(f"QR survey ({point.code}):  {survey_url(point)}")
+    click.echo(f"Admin:  {base}/admin/   demo login: admin / demo-admin-2026")
+    click.echo(f"Health: {base}/healthz")
+    click.echo("=" * 72)

@@ -1,0 +1,58 @@
+"""Settings read from the environment, with development defaults."""
+
+from __future__ import annotations
+
+import os
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping; `create_app` overlays `test_config` on it."""
+    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{os.path.join(instance_path, 'satisfaction.sqlite3')}",
+        "PUBLIC_BASE_URL": public_base_url,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Secure cookies whenever the public address is HTTPS (production behind a proxy).
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", public_base_url.startswith("https://")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "TIMEZONE": "Asia/Ho_Chi_Minh",
+        # Reports: a unit is ranked only with at least this many counted responses.
+        "MIN_SAMPLE": _int("MIN_SAMPLE", 30),
+        # Classification ladder cut-offs out of 100: Xuất sắc / Tốt / Khá / Trung bình / Yếu.
+        "CLASS_CUTOFFS": (90.0, 80.0, 70.0, 50.0),
+        # Kiosk behaviour.
+        "KIOSK_MISUSE_SECONDS": _int("KIOSK_MISUSE_SECONDS", 3),
+        "KIOSK_LOW_SCORE": _int("KIOSK_LOW_SCORE", 2),
+        "KIOSK_IDLE_SECONDS": _int("KIOSK_IDLE_SECONDS", 30),
+        "KIOSK_THANKS_SECONDS": _int("KIOSK_THANKS_SECONDS", 5),
+        "PAIRING_CODE_MINUTES": _int("PAIRING_CODE_MINUTES", 15),
+        # QR survey.
+        "VISIT_CODE_DAYS": _int("VISIT_CODE_DAYS", 7),
+        "REPEAT_WINDOW_HOURS": _int("REPEAT_WINDOW_HOURS", 12),
+        # Privacy: contact details given for a reply are erased after this many days.
+        "CONTACT_RETENTION_DAYS": _int("CONTACT_RETENTION_DAYS", 180),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 3600),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

@@ -1,0 +1,315 @@
+"""Typed SQLAlchemy 2.0 models of the whole service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.extensions import db
+from core.timeutil import UTCDateTime, utcnow
+
+ROLES = ("province_admin", "unit_manager", "viewer")
+CHANNELS = ("kiosk", "qr", "visit")
+FLAGS = ("misuse", "repeat", "clock")
+SIPAS_ELEMENTS = ("access", "procedure", "civil_servant", "result", "feedback")
+
+
+class CompetitionGroup(db.Model):
+    __tablename__ = "competition_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    leader_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    leader: Mapped[Unit | None] = relationship(foreign_keys=[leader_unit_id])
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("competition_groups.id"), index=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+    group: Mapped[CompetitionGroup | None] = relationship(foreign_keys=[group_id])
+    points: Mapped[list[Point]] = relationship(back_populates="unit")
+
+
+class Point(db.Model):
+    """A reception point (điểm tiếp nhận): the kiosk and the QR poster belong to it."""
+
+    __tablename__ = "points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    # The secret in the poster URL /s/<token>; rotating it retires old posters.
+    public_token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit] = relationship(back_populates="points")
+
+
+class Survey(db.Model):
+    """One version of the questionnaire; exactly one version is active at a time."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (sa.UniqueConstraint("code", "version", name="uq_surveys_code_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(255))
+    # [{"score": 1, "label": "Rất không hài lòng", "label_en": "Very dissatisfied"}, ...]
+    scale: Mapped[list] = mapped_column(sa.JSON)
+    active: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="survey", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+    reasons: Mapped[list[Reason]] = relationship(
+        back_populates="survey", order_by="Reason.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def scores(self) -> list[int]:
+        return [item["score"] for item in self.scale]
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "code", name="uq_criteria_survey_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(64))
+    label: Mapped[str] = mapped_column(sa.String(255))
+    label_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    question: Mapped[str] = mapped_column(sa.String(500))
+    question_en: Mapped[str] = mapped_column(sa.String(500), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    required: Mapped[bool] = mapped_column(default=False)
+    sipas_element: Mapped[str | None] = mapped_column(sa.String(32))
+
+    survey: Mapped[Survey] = relationship(back_populates="criteria")
+
+
+class Reason(db.Model):
+    """A reason offered after a low score (phải chờ lâu, thái độ chưa tốt, ...)."""
+
+    __tablename__ = "reasons"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "code", name="uq_reasons_survey_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(64))
+    label: Mapped[str] = mapped_column(sa.String(255))
+    label_en: Mapped[str] = mapped_column(sa.String(255), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    survey: Mapped[Survey] = relationship(back_populates="reasons")
+
+
+class Response(db.Model):
+    """One citizen's rating. The primary key is the client's UUID: that makes retries idempotent.
+
+    No IP address, user agent or other identifier of the citizen's device is stored here.
+    `device_id` names the unit's own kiosk tablet, which the misuse filter needs.
+    """
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        sa.Index("ix_responses_point_answered", "point_id", "answered_at"),
+        sa.Index("ix_responses_device_answered", "device_id", "answered_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"))
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("surveys.id"))
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    device_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosk_devices.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # NULL when counted; "misuse", "repeat" or "clock" when stored but left out of figures.
+    flag: Mapped[str | None] = mapped_column(sa.String(16))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    contact_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    contact_consent_text: Mapped[str | None] = mapped_column(sa.String(500))
+    # SHA-256 of the canonical body: the same id with another body is a conflict.
+    body_hash: Mapped[str] = mapped_column(sa.String(64))
+
+    point: Mapped[Point] = relationship()
+    survey: Mapped[Survey] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    reasons: Mapped[list[ResponseReason]] = relationship(cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+    __table_args__ = (sa.UniqueConstraint("response_id", "criterion_id", name="uq_answers_response_criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"))
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), index=True)
+    score: Mapped[int] = mapped_column(sa.SmallInteger)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    criterion: Mapped[Criterion] = relationship()
+
+
+class ResponseReason(db.Model):
+    __tablename__ = "response_reasons"
+
+    response_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason_id: Mapped[int] = mapped_column(sa.ForeignKey("reasons.id"), primary_key=True)
+
+    reason: Mapped[Reason] = relationship()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+
+class ApiToken(db.Model):
+    """A bearer token for the admin API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class KioskDevice(db.Model):
+    __tablename__ = "kiosk_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    paired_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    app_version: Mapped[str | None] = mapped_column(sa.String(32))
+    queue_length: Mapped[int] = mapped_column(default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    point: Mapped[Point] = relationship()
+
+
+class PairingCode(db.Model):
+    """A one-time code that pairs a tablet with a point; only its hash is stored."""
+
+    __tablename__ = "pairing_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    point: Mapped[Point] = relationship()
+
+
+class VisitCode(db.Model):
+    """A one-time survey code printed on an appointment slip; only its hash is stored."""
+
+    __tablename__ = "visit_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    response_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("responses.id", ondelete="SET NULL"))
+
+    point: Mapped[Point] = relationship()
+
+
+class CompetitionPeriod(db.Model):
+    __tablename__ = "competition_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="period", order_by="Milestone.due_date", cascade="all, delete-orphan"
+    )
+
+
+class Milestone(db.Model):
+    """sơ kết (mid-term review) or tổng kết (final review) of a period."""
+
+    __tablename__ = "milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_periods.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    due_date: Mapped[date]
+
+    period: Mapped[CompetitionPeriod] = relationship(back_populates="milestones")
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    target: Mapped[str] = mapped_column(sa.String(255), default="")
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,208 @@
+"""The OpenAPI 3.1 document of /api/v1. Keep it complete as the API grows."""
+
+from __future__ import annotations
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(code): {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ERROR}}}
+            for code in codes}
+
+
+DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing, unknown or revoked token",
+    404: "Not found",
+    409: "The same id was stored with another body",
+    413: "Body over 64 KiB",
+    422: "Invalid input; `fields` names each bad field",
+    429: "Throttled; see Retry-After",
+}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict:
+    date_param = {"in": "query", "schema": {"type": "string", "format": "date"}, "required": False}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Citizen satisfaction service API",
+            "version": "1.0.0",
+            "description": "Kiosk device API and admin API. Errors are JSON: "
+            '{"error": {"code", "message", "fields"}}. Admin endpoints see only the caller\'s units.',
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {
+                "apiToken": {"type": "http", "scheme": "bearer", "description": "Admin API token"},
+                "deviceToken": {"type": "http", "scheme": "bearer", "description": "Kiosk device token"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message", "fields"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            },
+                        }
+                    },
+                },
+                "Unit": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "parent": {"type": ["string", "null"]},
+                        "group": {"type": ["string", "null"]},
+                    },
+                },
+                "Point": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "unit": {"type": "string"},
+                        "survey_url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "CriterionFigures": {
+                    "type": "object",
+                    "properties": {
+                        "answers": {"type": "integer"},
+                        "index": {"type": ["number", "null"], "description": "% of answers scoring 4 or 5"},
+                        "mean": {"type": ["number", "null"]},
+                        "ci95": {
+                            "type": ["array", "null"],
+                            "items": {"type": "number"},
+                            "description": "Wilson score interval, z = 1.96, no continuity correction, %",
+                        },
+                    },
+                },
+                "UnitSatisfaction": {
+                    "type": "object",
+                    "properties": {
+                        "unit": {"type": "string"},
+                        "name": {"type": "string"},
+                        "group": {"type": ["string", "null"]},
+                        "responses": {"type": "integer", "description": "Counted (unflagged) responses"},
+                        "flagged": {"type": "integer", "description": "Stored but left out (misuse, repeat, clock)"},
+                        "index": {"type": ["number", "null"], "description": "Mean of the criteria's indices, %"},
+                        "criteria": {
+                            "type": "object",
+                            "additionalProperties": {"$ref": "#/components/schemas/CriterionFigures"},
+                        },
+                        "ranked": {"type": "boolean", "description": "At least the minimum sample"},
+                        "rank": {"type": ["integer", "null"], "description": "Rank within the group"},
+                    },
+                },
+                "KioskResponse": {
+                    "type": "object",
+                    "required": ["id", "answers"],
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "answers": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "reasons": {"type": "array", "items": {"type": "string"}},
+                        "comment": {"type": ["string", "null"], "maxLength": 2000},
+                        "contact": {
+                            "type": ["object", "null"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "phone": {"type": "string"},
+                                "consent": {"type": "boolean", "const": True},
+                            },
+                        },
+                        "answered_at": {"type": "string", "format": "date-time"},
+                        "survey": {"type": "integer", "description": "Survey version id the answer was given under"},
+                    },
+                },
+            },
+        },
+        "paths": {
+            "/api/v1/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
+            "/api/v1/units": {
+                "get": {
+                    "summary": "Units in the caller's scope",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "responses": {
+                        "200": {"description": "OK", **_json({"type": "array", "items": {"$ref": "#/components/schemas/Unit"}})},
+                        **_errors(401),
+                    },
+                }
+            },
+            "/api/v1/points": {
+                "get": {
+                    "summary": "Reception points in the caller's scope, with their QR survey URL",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "responses": {
+                        "200": {"description": "OK", **_json({"type": "array", "items": {"$ref": "#/components/schemas/Point"}})},
+                        **_errors(401),
+                    },
+                }
+            },
+            "/api/v1/reports/satisfaction": {
+                "get": {
+                    "summary": "Satisfaction per unit for local dates from..to (both included; default the last 30 days)",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [{"name": "from", **date_param}, {"name": "to", **date_param}],
+                    "responses": {
+                        "200": {
+                            "description": "One row per unit in scope",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/UnitSatisfaction"}}),
+                        },
+                        **_errors(401, 422),
+                    },
+                }
+            },
+            "/api/v1/kiosk/pair": {
+                "post": {
+                    "summary": "Exchange a one-time pairing code for a device token",
+                    "requestBody": _json({"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}),
+                    "responses": {
+                        "200": {"description": "Paired", **_json({"type": "object", "properties": {"token": {"type": "string"}, "point": {"type": "object"}}})},
+                        **_errors(404, 422, 429),
+                    },
+                }
+            },
+            "/api/v1/kiosk/survey": {
+                "get": {
+                    "summary": "The active survey for the tablet's point",
+                    "security": [{"deviceToken": []}],
+                    "responses": {"200": {"description": "OK"}, **_errors(401)},
+                }
+            },
+            "/api/v1/kiosk/responses": {
+                "post": {
+                    "summary": "Store one answer, idempotent on its id",
+                    "security": [{"deviceToken": []}],
+                    "requestBody": _json({"$ref": "#/components/schemas/KioskResponse"}),
+                    "responses": {
+                        "201": {"description": "Stored"},
+                        "200": {"description": "Already stored with the same body (stored once)"},
+                        **_errors(401, 409, 413, 422, 429),
+                    },
+                }
+            },
+            "/api/v1/kiosk/heartbeat": {
+                "post": {
+                    "summary": "Report the app version and queue length; returns the survey version",
+                    "security": [{"deviceToken": []}],
+                    "requestBody": _json(
+                        {"type": "object", "properties": {"version": {"type": "string"}, "queue": {"type": "integer"}}}
+                    ),
+                    "responses": {"200": {"description": "OK"}, **_errors(401, 422)},
+                }
+            },
+        },
+    }

@@ -1,0 +1,270 @@
+"""THE one way a rating enters the database, whatever the channel (kiosk, QR poster, visit code).
+
+`record_response` validates the body against the survey version, stores the response, its answers
+and reasons in one transaction, and is idempotent on the client's UUID: the primary key makes a
+concurrent duplicate fail in the database, never a check-then-insert race.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from core.errors import Conflict, Gone, ValidationFailed
+from core.extensions import db
+from core.models import CHANNELS, Answer, KioskDevice, Point, Response, ResponseReason, Survey, VisitCode
+from core.timeutil import parse_iso_datetime, utcnow
+
+MAX_COMMENT = 2000
+MAX_NAME = 120
+MAX_PHONE = 32
+# answered_at is trusted only inside this window around the time of receipt.
+CLOCK_PAST = timedelta(days=7)
+CLOCK_FUTURE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    response: Response
+    created: bool
+
+
+@dataclass(frozen=True)
+class CleanBody:
+    answers: dict[str, int]
+    reasons: list[str]
+    comment: str | None
+    contact: dict | None
+    answered_at: datetime | None
+    digest: str
+
+
+def active_survey() -> Survey | None:
+    return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id.desc()))
+
+
+def parse_uuid(value) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str):
+        raise ValidationFailed("Mã câu trả lời không hợp lệ.", {"id": "must be a UUID string"})
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationFailed("Mã câu trả lời không hợp lệ.", {"id": "must be a UUID string"}) from None
+
+
+def _is_score(value, allowed: list[int]) -> bool:
+    # bool is an int subclass in Python; True must not pass as a score of 1.
+    return type(value) is int and value in allowed
+
+
+def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None, answered_at=None) -> CleanBody:
+    """Check a body against a survey version; raise ValidationFailed naming every bad field."""
+    fields: dict[str, str] = {}
+    allowed = survey.scores
+    by_code = {c.code: c for c in survey.criteria}
+    clean_answers: dict[str, int] = {}
+    if not isinstance(answers, dict):
+        fields["answers"] = "must be an object of criterion code to score"
+    else:
+        for code, score in answers.items():
+            if code not in by_code:
+                fields[f"answers.{code}"] = "unknown criterion"
+            elif score is None and not by_code[code].required:
+                continue
+            elif not _is_score(score, allowed):
+                fields[f"answers.{code}"] = f"must be one of {allowed}"
+            else:
+                clean_answers[code] = score
+        for criterion in survey.criteria:
+            if criterion.required and criterion.code not in answers:
+                fields[f"answers.{criterion.code}"] = "required"
+
+    reason_codes = {r.code for r in survey.reasons}
+    clean_reasons: list[str] = []
+    if reasons is None:
+        reasons = []
+    if not isinstance(reasons, list):
+        fields["reasons"] = "must be a list of reason codes"
+    else:
+        for code in reasons:
+            if not isinstance(code, str) or code not in reason_codes:
+                fields["reasons"] = f"unknown reason: {code!r}"
+                break
+        else:
+            clean_reasons = sorted(set(reasons))
+
+    if comment is not None and not isinstance(comment, str):
+        fields["comment"] = "must be a string"
+    elif isinstance(comment, str) and len(comment) > MAX_COMMENT:
+        fields["comment"] = f"at most {MAX_COMMENT} characters"
+    clean_comment = comment.strip() or None if isinstance(comment, str) else None
+
+    clean_contact = _clean_contact(contact, fields)
+
+    parsed_at = None
+    if answered_at is not None:
+        try:
+            parsed_at = parse_iso_datetime(answered_at)
+        except (ValueError, TypeError):
+            fields["answered_at"] = "must be an ISO 8601 date-time"
+
+    if fields:
+        raise ValidationFailed("Dữ liệu đánh giá không hợp lệ.", fields)
+    canonical = {
+        "survey": survey.id,
+        "answers": dict(sorted(clean_answers.items())),
+        "reasons": clean_reasons,
+        "comment": clean_comment,
+        "contact": clean_contact,
+        "answered_at": parsed_at.isoformat() if parsed_at else None,
+    }
+    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return CleanBody(clean_answers, clean_reasons, clean_comment, clean_contact, parsed_at, digest)
+
+
+def _clean_contact(contact, fields: dict[str, str]) -> dict | None:
+    """A reply request needs a name or phone and the citizen's explicit consent."""
+    if contact in (None, {}):
+        return None
+    if not isinstance(contact, dict):
+        fields["contact"] = "must be an object with name, phone and consent"
+        return None
+    name = contact.get("name") or ""
+    phone = contact.get("phone") or ""
+    if not isinstance(name, str) or len(name) > MAX_NAME:
+        fields["contact.name"] = f"a string of at most {MAX_NAME} characters"
+    if not isinstance(phone, str) or len(phone) > MAX_PHONE:
+        fields["contact.phone"] = f"a string of at most {MAX_PHONE} characters"
+    if contact.get("consent") is not True:
+        fields["contact.consent"] = "consent must be given (true) to leave contact details"
+    if isinstance(name, str) and isinstance(phone, str) and not name.strip() and not phone.strip():
+        fields["contact"] = "give a name or a phone number"
+    if any(key.startswith("contact") for key in fields):
+        return None
+    return {"name": name.strip() or None, "phone": phone.strip() or None}
+
+
+def _flag_for(channel: str, answered_at: datetime, device: KioskDevice | None, repeat: bool) -> str | None:
+    if repeat and channel == "qr":
+        return "repeat"
+    if device is not None:
+        window = timedelta(seconds=current_app.config["KIOSK_MISUSE_SECONDS"])
+        # Judged by answered_at, so a queue flushed after an outage is not flagged.
+        neighbour = db.session.scalar(
+            sa.select(Response.id)
+            .where(
+                Response.device_id == device.id,
+                Response.answered_at > answered_at - window,
+                Response.answered_at < answered_at + window,
+            )
+            .limit(1)
+        )
+        if neighbour is not None:
+            return "misuse"
+    return None
+
+
+def record_response(
+    *,
+    response_id,
+    point: Point,
+    channel: str,
+    answers,
+    reasons=None,
+    comment=None,
+    contact=None,
+    answered_at=None,
+    survey: Survey | None = None,
+    device: KioskDevice | None = None,
+    visit_code: VisitCode | None = None,
+    repeat: bool = False,
+    consent_text: str | None = None,
+) -> Recorded:
+    """Store one response exactly once. Raises ValidationFailed, Conflict or Gone."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    rid = parse_uuid(response_id)
+    survey = survey or active_survey()
+    if survey is None:
+        raise ValidationFailed("Chưa có phiếu khảo sát nào đang hoạt động.", {"survey": "no active survey"})
+    body = clean_body(survey, answers, reasons, comment, contact, answered_at)
+
+    existing = db.session.get(Response, rid)
+    if existing is not None:
+        return _replay(existing, body)
+
+    now = utcnow()
+    flag = None
+    stamp = now
+    if body.answered_at is not None:
+        if now - CLOCK_PAST <= body.answered_at <= now + CLOCK_FUTURE:
+            stamp = body.answered_at
+        else:
+            flag = "clock"
+    flag = flag or _flag_for(channel, stamp, device, repeat)
+
+    response = Response(
+        id=rid,
+        point_id=point.id,
+        survey_id=survey.id,
+        channel=channel,
+        device_id=device.id if device else None,
+        answered_at=stamp,
+        received_at=now,
+        flag=flag,
+        comment=body.comment,
+        body_hash=body.digest,
+    )
+    if body.contact:
+        response.contact_name = body.contact["name"]
+        response.contact_phone = body.contact["phone"]
+        response.contact_consent_at = now
+        response.contact_consent_text = (consent_text or "")[:500] or None
+    criteria = {c.code: c.id for c in survey.criteria}
+    reasons_by_code = {r.code: r.id for r in survey.reasons}
+    response.answers = [Answer(criterion_id=criteria[code], score=score) for code, score in body.answers.items()]
+    response.reasons = [ResponseReason(reason_id=reasons_by_code[code]) for code in body.reasons]
+    try:
+        db.session.add(response)
+        db.session.flush()
+        if visit_code is not None:
+            _consume_visit_code(visit_code, rid, now)
+        db.session.commit()
+    except IntegrityError:
+        # Another request stored this id first (a retry racing itself): answer as a replay.
+        db.session.rollback()
+        existing = db.session.get(Response, rid)
+        if existing is None:
+            raise
+        return _replay(existing, body)
+    except Gone:
+        db.session.rollback()
+        raise
+    return Recorded(response, True)
+
+
+def _replay(existing: Response, body: CleanBody) -> Recorded:
+    if existing.body_hash != body.digest:
+        raise Conflict("Mã câu trả lời này đã được dùng cho một câu trả lời khác.", {"id": "already used"})
+    return Recorded(existing, False)
+
+
+def _consume_visit_code(code: VisitCode, rid: uuid.UUID, now: datetime) -> None:
+    """Mark the code used in the response's transaction; a racing second use updates no row."""
+    result = db.session.execute(
+        sa.update(VisitCode)
+        .where(VisitCode.id == code.id, VisitCode.used_at.is_(None), VisitCode.expires_at > now)
+        .values(used_at=now, response_id=rid)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Gone("Mã khảo sát này đã được dùng hoặc đã hết hạn.", {"code": "used or expired"})

@@ -1,0 +1,81 @@
+"""Pure functions: every formula of the service, defined once.
+
+Screens, exports, the API and the public page all call these, so a unit's figures agree everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# A score at or above this is "Hài lòng" or "Rất hài lòng" (SIPAS: satisfied).
+SATISFIED_MIN_SCORE = 4
+Z95 = 1.96
+CLASS_LABELS = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
+
+
+def satisfaction_index(satisfied: int, answers: int) -> float | None:
+    """Share of answers that are satisfied, in percent; None without answers."""
+    if answers <= 0:
+        return None
+    return 100.0 * satisfied / answers
+
+
+def wilson_interval(satisfied: int, answers: int, z: float = Z95) -> tuple[float, float] | None:
+    """Wilson score interval of a proportion, without continuity correction, in percent."""
+    if answers <= 0:
+        return None
+    p = satisfied / answers
+    denominator = 1 + z * z / answers
+    centre = (p + z * z / (2 * answers)) / denominator
+    half = z * math.sqrt(p * (1 - p) / answers + z * z / (4 * answers * answers)) / denominator
+    return (100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half))
+
+
+def unit_index(criterion_indices: Iterable[float | None]) -> float | None:
+    """A unit's index is the plain mean of its criteria's indices (criteria without answers left out)."""
+    values = [value for value in criterion_indices if value is not None]
+    if not values:
+        return None
+    return sum(values) / len(values)
+
+
+def is_ranked(responses: int, min_sample: int) -> bool:
+    return responses >= min_sample
+
+
+@dataclass(frozen=True)
+class Rankable:
+    key: str
+    group: str | None
+    index: float | None
+    responses: int
+    ranked: bool
+
+
+def rank_within_groups(rows: Sequence[Rankable]) -> dict[str, int | None]:
+    """Rank ranked rows inside their group: index high first; ties by more responses, then code.
+
+    Rows not ranked (too few answers) or without a group get None.
+    """
+    ranks: dict[str, int | None] = {row.key: None for row in rows}
+    groups: dict[str, list[Rankable]] = {}
+    for row in rows:
+        if row.ranked and row.group is not None and row.index is not None:
+            groups.setdefault(row.group, []).append(row)
+    for members in groups.values():
+        members.sort(key=lambda r: (-r.index, -r.responses, r.key))
+        for position, row in enumerate(members, start=1):
+            ranks[row.key] = position
+    return ranks
+
+
+def classify(score: float | None, cutoffs: Sequence[float] = (90.0, 80.0, 70.0, 50.0)) -> str | None:
+    """Place a score out of 100 on the ladder Xuất sắc / Tốt / Khá / Trung bình / Yếu."""
+    if score is None:
+        return None
+    for label, cutoff in zip(CLASS_LABELS, cutoffs, strict=False):
+        if score >= cutoff:
+            return label
+    return CLASS_LABELS[-1]

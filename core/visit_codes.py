@@ -1,0 +1,40 @@
+"""One-time visit codes printed on appointment slips (phiếu hẹn). 80 random bits each; only the
+hash is stored, so a database leak cannot be turned into ballots."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core.accounts import token_digest
+from core.extensions import db
+from core.models import Point, VisitCode
+from core.timeutil import utcnow
+
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # 31 symbols, no look-alikes
+CODE_LENGTH = 17  # 31**17 ≈ 2**84
+
+
+def create_visit_codes(point: Point, count: int) -> list[str]:
+    days = current_app.config["VISIT_CODE_DAYS"]
+    expires = utcnow() + timedelta(days=days)
+    codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    db.session.execute(
+        sa.insert(VisitCode),
+        [{"point_id": point.id, "code_hash": token_digest(code), "expires_at": expires} for code in codes],
+    )
+    db.session.commit()
+    return codes
+
+
+def find_visit_code(code: str) -> VisitCode | None:
+    """The stored code, used or not; the caller checks `usable`."""
+    cleaned = "".join(ch for ch in code.lower() if ch.isalnum())
+    return db.session.scalar(sa.select(VisitCode).where(VisitCode.code_hash == token_digest(cleaned)))
+
+
+def usable(code: VisitCode | None) -> bool:
+    return code is not None and code.used_at is None and code.expires_at > utcnow()

@@ -1,0 +1,7 @@
+"""Door 2: the QR survey on citizens' phones, one-time visit codes, posters."""
+
+from flask import Blueprint
+
+bp = Blueprint("survey", __name__, cli_group=None)
+
+from survey import routes  # noqa: E402,F401

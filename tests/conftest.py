@@ -1,0 +1,159 @@
+"""flaskr-style fixtures: `app`, `client`, `runner`, `auth`, on a real database.
+
+SQLite by default: the schema is migrated once into a template file and copied for each test.
+With SUITE_DATABASE=external the suite runs on TEST_DATABASE_URL (PostgreSQL in CI): migrated
+once, then every table but the default survey's is emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from core.extensions import db
+
+EXTERNAL = os.environ.get("SUITE_DATABASE") == "external"
+SEED_TABLES = ("surveys", "criteria", "reasons", "alembic_version")
+
+
+def _config(database_url: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PUBLIC_BASE_URL": "http://test.local",
+        # A fresh key prefix keeps each test's rate-limit counters apart, in memory or in Redis.
+        "RATELIMIT_KEY_PREFIX": f"t{uuid.uuid4().hex[:12]}",
+        "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+    }
+    config.update(overrides)
+    return config
+
+
+def _upgrade(database_url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """SQLite: a migrated template file. External: the migrated database's URL."""
+    if EXTERNAL:
+        url = os.environ["TEST_DATABASE_URL"]
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+        _upgrade(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _upgrade(f"sqlite:///{path}")
+    return path
+
+
+def _reset_external(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        tables = [t for t in sa.inspect(connection).get_table_names() if t not in SEED_TABLES]
+        connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        connection.execute(sa.text("DELETE FROM surveys WHERE NOT (code = 'default' AND version = 1)"))
+        connection.execute(sa.text("UPDATE surveys SET active = TRUE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if EXTERNAL:
+        _reset_external(database_template)
+        return database_template
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(database_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app on this test's database with extra settings."""
+    created = []
+
+    def factory(**overrides):
+        instance = create_app(_config(database_url, **overrides))
+        created.append(instance)
+        return instance
+
+    yield factory
+    for instance in created:
+        with instance.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo province without sample answers: units, groups, points, period, accounts."""
+    from core import demo as demo_module
+
+    with app.app_context():
+        demo_module.load_demo(sample_days=0)
+    return app
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="admin", password="demo-admin-2026"):
+        page = self._client.get("/admin/login")
+        token = csrf_token(page.get_data(as_text=True))
+        return self._client.post(
+            "/admin/login", data={"username": username, "password": password, "csrf_token": token}
+        )
+
+    def logout(self):
+        page = self._client.get("/admin/")
+        return self._client.post("/admin/logout", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
