@@ -6,7 +6,7 @@ Callers get plain dataclasses; the formulas come from `core.scoring`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -86,15 +86,16 @@ def _counted(condition) -> sa.ColumnElement:
 def satisfaction_by_unit(
     first: date, last: date, unit_ids: set[int] | None = None, min_sample: int = 30
 ) -> list[UnitSatisfaction]:
-    """One row per unit in scope (with or without answers), ranked within its competition group."""
-    units_q = (
+    """One row per unit in scope (with or without answers), ranked within its competition group.
+
+    Ranks are computed over every unit, then the rows are cut to the scope: a unit manager sees
+    the unit's true place in its group, never a rank of one among itself.
+    """
+    units = db.session.execute(
         sa.select(Unit.id, Unit.code, Unit.name, CompetitionGroup.code)
         .outerjoin(CompetitionGroup, Unit.group_id == CompetitionGroup.id)
         .order_by(Unit.code)
-    )
-    if unit_ids is not None:
-        units_q = units_q.where(Unit.id.in_(unit_ids))
-    units = db.session.execute(units_q).all()
+    ).all()
 
     counts_q = (
         sa.select(
@@ -134,27 +135,487 @@ def satisfaction_by_unit(
         )
 
     order = criterion_order()
-    rows: list[UnitSatisfaction] = []
+    rows: list[tuple[int, UnitSatisfaction]] = []
     for unit_id, code, name, group in units:
         counted, flagged = counts.get(unit_id, (0, 0))
         figures = per_unit.get(unit_id, {})
         ordered = {c: figures[c] for c in order if c in figures}
         index = scoring.unit_index(f.index for f in ordered.values())
         rows.append(
-            UnitSatisfaction(
-                unit=code,
-                name=name,
-                group=group,
-                responses=int(counted),
-                flagged=int(flagged),
-                index=index,
-                criteria=ordered,
-                ranked=scoring.is_ranked(int(counted), min_sample) and index is not None,
+            (
+                unit_id,
+                UnitSatisfaction(
+                    unit=code,
+                    name=name,
+                    group=group,
+                    responses=int(counted),
+                    flagged=int(flagged),
+                    index=index,
+                    criteria=ordered,
+                    ranked=scoring.is_ranked(int(counted), min_sample) and index is not None,
+                ),
             )
         )
     ranks = scoring.rank_within_groups(
-        [scoring.Rankable(r.unit, r.group, r.index, r.responses, r.ranked) for r in rows]
+        [scoring.Rankable(r.unit, r.group, r.index, r.responses, r.ranked) for _, r in rows]
     )
-    for row in rows:
+    for _, row in rows:
         row.rank = ranks[row.unit]
+    return [row for unit_id, row in rows if unit_ids is None or unit_id in unit_ids]
+
+
+# ---------------------------------------------------------------------------------------------
+# Admin report views. Every figure below goes through the same two grouped queries (counts of
+# responses, and per-criterion answer tallies), keyed by whatever the view groups by, so a point,
+# a week or a channel gets its index by exactly the formula a unit gets.
+# ---------------------------------------------------------------------------------------------
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+@dataclass
+class GroupFigures:
+    """Counted responses, flagged ones and the index of any slice (point, week, channel, scope)."""
+
+    key: str
+    label: str
+    responses: int
+    flagged: int
+    index: float | None
+    criteria: dict[str, CriterionFigures] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CriterionSummary:
+    code: str
+    label: str
+    figures: CriterionFigures
+    # Answers per score, e.g. {1: 3, 2: 5, 3: 10, 4: 40, 5: 60}.
+    distribution: dict[int, int]
+
+
+@dataclass(frozen=True)
+class ReasonCount:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    weekday: int  # 0 = Monday, local time
+    hour: int  # 0..23, local time
+    responses: int
+    satisfied: int
+    index: float | None
+
+
+@dataclass(frozen=True)
+class PointRow:
+    point: str
+    name: str
+    unit: str
+    unit_name: str
+    responses: int
+    flagged: int
+    index: float | None
+    criteria: dict[str, CriterionFigures]
+    ranked: bool
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    response_id: str
+    answered_at: datetime  # aware UTC
+    point: str
+    point_name: str
+    unit: str
+    channel: str
+    score: int | None  # the overall (first required) criterion's score
+    comment: str
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """One counted or flagged response for the raw sheet of an export; no contact data at all."""
+
+    response_id: str
+    answered_at: datetime
+    point: str
+    unit: str
+    channel: str
+    flag: str | None
+    scores: dict[str, int]
+    reasons: list[str]
+    comment: str | None
+
+
+def _local_offset_hours() -> int:
+    # Asia/Ho_Chi_Minh has kept UTC+7 without daylight saving since 1975, so a fixed shift is exact.
+    from core.timeutil import LOCAL_TZ
+
+    offset = LOCAL_TZ.utcoffset(None) or timedelta(hours=7)
+    return int(offset.total_seconds() // 3600)
+
+
+def _is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _local_ts():
+    if _is_postgres():
+        return sa.func.timezone("Asia/Ho_Chi_Minh", Response.answered_at)
+    return None
+
+
+def local_week_start() -> sa.ColumnElement:
+    """The local Monday (YYYY-MM-DD text) of each answer's week."""
+    if _is_postgres():
+        return sa.func.to_char(sa.func.date_trunc("week", _local_ts()), "YYYY-MM-DD")
+    return sa.func.date(Response.answered_at, f"+{_local_offset_hours()} hours", "weekday 0", "-6 days")
+
+
+def local_weekday() -> sa.ColumnElement:
+    """0 = Monday .. 6 = Sunday, local time."""
+    if _is_postgres():
+        return sa.cast(sa.func.extract("isodow", _local_ts()), sa.Integer) - 1
+    sunday_first = sa.cast(sa.func.strftime("%w", Response.answered_at, f"+{_local_offset_hours()} hours"), sa.Integer)
+    return (sunday_first + 6) % 7
+
+
+def local_hour() -> sa.ColumnElement:
+    if _is_postgres():
+        return sa.cast(sa.func.extract("hour", _local_ts()), sa.Integer)
+    return sa.cast(sa.func.strftime("%H", Response.answered_at, f"+{_local_offset_hours()} hours"), sa.Integer)
+
+
+def _scoped(query, unit_ids: set[int] | None):
+    return query if unit_ids is None else query.where(Point.unit_id.in_(unit_ids))
+
+
+def _grouped(key, first: date, last: date, unit_ids: set[int] | None) -> dict[object, GroupFigures]:
+    """Counts and criterion tallies grouped by `key` (a column expression over Response/Point)."""
+    counts_q = _scoped(
+        sa.select(key.label("k"), _counted(Response.flag.is_(None)), _counted(Response.flag.is_not(None)))
+        .select_from(Response)
+        .join(Point, Response.point_id == Point.id)
+        .where(_in_range(first, last))
+        .group_by(key),
+        unit_ids,
+    )
+    out: dict[object, GroupFigures] = {}
+    for k, counted, flagged in db.session.execute(counts_q):
+        out[k] = GroupFigures(key=str(k), label=str(k), responses=int(counted), flagged=int(flagged), index=None)
+    crit_q = _scoped(
+        sa.select(
+            key.label("k"),
+            Criterion.code,
+            sa.func.count(Answer.id),
+            _counted(Answer.score >= scoring.SATISFIED_MIN_SCORE),
+            sa.func.avg(Answer.score),
+        )
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Point, Response.point_id == Point.id)
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(Response.flag.is_(None), _in_range(first, last))
+        .group_by(key, Criterion.code),
+        unit_ids,
+    )
+    tallies: dict[object, dict[str, CriterionFigures]] = {}
+    for k, code, answers, satisfied, mean in db.session.execute(crit_q):
+        tallies.setdefault(k, {})[code] = CriterionFigures(
+            answers=answers,
+            satisfied=int(satisfied),
+            index=scoring.satisfaction_index(int(satisfied), answers),
+            mean=float(mean) if mean is not None else None,
+            ci95=scoring.wilson_interval(int(satisfied), answers),
+        )
+    order = criterion_order()
+    for k, row in out.items():
+        figures = tallies.get(k, {})
+        row.criteria = {c: figures[c] for c in order if c in figures}
+        row.index = scoring.unit_index(f.index for f in row.criteria.values())
+    return out
+
+
+def scope_summary(first: date, last: date, unit_ids: set[int] | None = None) -> GroupFigures:
+    """The headline of a scope: all its counted answers pooled, the unit formula applied to them."""
+    rows = _grouped(sa.literal("all"), first, last, unit_ids)
+    return rows.get("all") or GroupFigures(key="all", label="", responses=0, flagged=0, index=None)
+
+
+def satisfaction_by_point(
+    first: date, last: date, unit_ids: set[int] | None = None, min_sample: int = 30
+) -> list[PointRow]:
+    """One row per point in scope (with or without answers)."""
+    grouped = _grouped(Response.point_id, first, last, unit_ids)
+    points_q = _scoped(
+        sa.select(Point.id, Point.code, Point.name, Unit.code, Unit.name).join(Unit, Point.unit_id == Unit.id),
+        unit_ids,
+    ).order_by(Unit.code, Point.code)
+    rows = []
+    for point_id, code, name, unit_code, unit_name in db.session.execute(points_q):
+        g = grouped.get(point_id)
+        responses = g.responses if g else 0
+        rows.append(
+            PointRow(
+                point=code,
+                name=name,
+                unit=unit_code,
+                unit_name=unit_name,
+                responses=responses,
+                flagged=g.flagged if g else 0,
+                index=g.index if g else None,
+                criteria=g.criteria if g else {},
+                ranked=scoring.is_ranked(responses, min_sample) and g is not None and g.index is not None,
+            )
+        )
     return rows
+
+
+def _criterion_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for code, label in db.session.execute(
+        sa.select(Criterion.code, Criterion.label).join(Survey).order_by(Survey.active, Survey.id)
+    ):
+        labels[code] = label  # the active survey's label wins (ordered last)
+    return labels
+
+
+def criteria_summary(first: date, last: date, unit_ids: set[int] | None = None) -> list[CriterionSummary]:
+    """Each criterion over the whole scope, with its score distribution."""
+    summary = scope_summary(first, last, unit_ids)
+    dist_q = _scoped(
+        sa.select(Criterion.code, Answer.score, sa.func.count(Answer.id))
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Point, Response.point_id == Point.id)
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(Response.flag.is_(None), _in_range(first, last))
+        .group_by(Criterion.code, Answer.score),
+        unit_ids,
+    )
+    distribution: dict[str, dict[int, int]] = {}
+    for code, score, count in db.session.execute(dist_q):
+        distribution.setdefault(code, {})[int(score)] = int(count)
+    labels = _criterion_labels()
+    return [
+        CriterionSummary(code=code, label=labels.get(code, code), figures=fig, distribution=distribution.get(code, {}))
+        for code, fig in summary.criteria.items()
+    ]
+
+
+def reason_counts(first: date, last: date, unit_ids: set[int] | None = None) -> list[ReasonCount]:
+    """How often each reason was chosen by counted responses, most frequent first (a Pareto)."""
+    from core.models import Reason, ResponseReason
+
+    query = _scoped(
+        sa.select(Reason.code, sa.func.count())
+        .select_from(ResponseReason)
+        .join(Reason, ResponseReason.reason_id == Reason.id)
+        .join(Response, ResponseReason.response_id == Response.id)
+        .join(Point, Response.point_id == Point.id)
+        .where(Response.flag.is_(None), _in_range(first, last))
+        .group_by(Reason.code),
+        unit_ids,
+    )
+    labels = dict(
+        db.session.execute(sa.select(Reason.code, Reason.label).join(Survey).order_by(Survey.active, Survey.id)).all()
+    )
+    rows = [ReasonCount(code, labels.get(code, code), int(count)) for code, count in db.session.execute(query)]
+    rows.sort(key=lambda r: (-r.count, r.code))
+    return rows
+
+
+def heatmap(first: date, last: date, unit_ids: set[int] | None = None) -> list[HeatCell]:
+    """Counted responses by local weekday × hour, with the share satisfied on the first required criterion."""
+    weekday, hour = local_weekday(), local_hour()
+    main = main_criterion_code()
+    satisfied = (
+        sa.select(sa.func.max(sa.case((Answer.score >= scoring.SATISFIED_MIN_SCORE, 1), else_=0)))
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(Answer.response_id == Response.id, Criterion.code == main)
+        .scalar_subquery()
+    )
+    answered = (
+        sa.select(sa.func.count(Answer.id))
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(Answer.response_id == Response.id, Criterion.code == main)
+        .scalar_subquery()
+    )
+    query = _scoped(
+        sa.select(weekday, hour, sa.func.count(), sa.func.coalesce(sa.func.sum(satisfied), 0), sa.func.sum(answered))
+        .select_from(Response)
+        .join(Point, Response.point_id == Point.id)
+        .where(Response.flag.is_(None), _in_range(first, last))
+        .group_by(weekday, hour),
+        unit_ids,
+    )
+    cells = []
+    for wd, hr, count, sat, ans in db.session.execute(query):
+        sat, ans = int(sat or 0), int(ans or 0)
+        cells.append(HeatCell(int(wd), int(hr), int(count), sat, scoring.satisfaction_index(sat, ans)))
+    cells.sort(key=lambda c: (c.weekday, c.hour))
+    return cells
+
+
+def main_criterion_code() -> str:
+    """The headline question: the active survey's first required criterion (\"overall\" by default)."""
+    code = db.session.scalar(
+        sa.select(Criterion.code)
+        .join(Survey)
+        .where(Survey.active.is_(True))
+        .order_by(Criterion.required.desc(), Criterion.position)
+        .limit(1)
+    )
+    return code or "overall"
+
+
+def weekly_trend(first: date, last: date, unit_ids: set[int] | None = None) -> list[GroupFigures]:
+    """One row per local week (Monday first) that has answers, oldest first; key = the Monday."""
+    rows = _grouped(local_week_start(), first, last, unit_ids)
+    result = []
+    for key in sorted(rows, key=str):
+        row = rows[key]
+        monday = date.fromisoformat(str(key)[:10])
+        row.key = monday.isoformat()
+        row.label = monday.strftime("%d/%m/%Y")
+        result.append(row)
+    return result
+
+
+CHANNEL_LABELS = {"kiosk": "Máy tại quầy", "qr": "Mã QR", "visit": "Mã phiếu hẹn"}
+
+
+def channel_figures(first: date, last: date, unit_ids: set[int] | None = None) -> list[GroupFigures]:
+    """Kiosk, QR poster and visit code side by side (every channel listed, even without answers)."""
+    rows = _grouped(Response.channel, first, last, unit_ids)
+    result = []
+    for channel, label in CHANNEL_LABELS.items():
+        row = rows.get(channel) or GroupFigures(key=channel, label=label, responses=0, flagged=0, index=None)
+        row.key, row.label = channel, label
+        result.append(row)
+    return result
+
+
+def _main_score_subquery():
+    main = main_criterion_code()
+    return (
+        sa.select(Answer.score)
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(Answer.response_id == Response.id, Criterion.code == main)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def comments(
+    first: date,
+    last: date,
+    unit_ids: set[int] | None = None,
+    *,
+    score: int | None = None,
+    point_code: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[CommentRow]]:
+    """Counted responses with a comment in scope, newest first: (total, one page of rows).
+
+    Contact details are never part of a row: they belong to the case handling, not to reports.
+    """
+    main_score = _main_score_subquery()
+    base = _scoped(
+        sa.select(Response.id)
+        .select_from(Response)
+        .join(Point, Response.point_id == Point.id)
+        .where(Response.flag.is_(None), Response.comment.is_not(None), Response.comment != "", _in_range(first, last)),
+        unit_ids,
+    )
+    if point_code:
+        base = base.where(Point.code == point_code)
+    if score is not None:
+        base = base.where(main_score == score)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    query = (
+        base.with_only_columns(
+            Response.id,
+            Response.answered_at,
+            Point.code,
+            Point.name,
+            Unit.code,
+            Response.channel,
+            main_score,
+            Response.comment,
+        )
+        .join(Unit, Point.unit_id == Unit.id)
+        .order_by(Response.answered_at.desc(), Response.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = [
+        CommentRow(str(rid), at, pcode, pname, ucode, channel, sc, text)
+        for rid, at, pcode, pname, ucode, channel, sc, text in db.session.execute(query)
+    ]
+    return int(total), rows
+
+
+def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit: int = 200_000) -> list[RawAnswer]:
+    """Every stored response in range and scope with its scores and reasons (for the raw export sheet)."""
+    from core.models import Reason, ResponseReason
+
+    responses_q = _scoped(
+        sa.select(
+            Response.id, Response.answered_at, Point.code, Unit.code, Response.channel, Response.flag, Response.comment
+        )
+        .select_from(Response)
+        .join(Point, Response.point_id == Point.id)
+        .join(Unit, Point.unit_id == Unit.id)
+        .where(_in_range(first, last))
+        .order_by(Response.answered_at, Response.id)
+        .limit(limit),
+        unit_ids,
+    )
+    rows = {
+        rid: RawAnswer(str(rid), at, pcode, ucode, channel, flag, {}, [], comment)
+        for rid, at, pcode, ucode, channel, flag, comment in db.session.execute(responses_q)
+    }
+    if not rows:
+        return []
+    scores_q = _scoped(
+        sa.select(Answer.response_id, Criterion.code, Answer.score)
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Point, Response.point_id == Point.id)
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(_in_range(first, last)),
+        unit_ids,
+    )
+    for rid, code, value in db.session.execute(scores_q):
+        if rid in rows:
+            rows[rid].scores[code] = int(value)
+    reasons_q = _scoped(
+        sa.select(ResponseReason.response_id, Reason.code)
+        .select_from(ResponseReason)
+        .join(Reason, ResponseReason.reason_id == Reason.id)
+        .join(Response, ResponseReason.response_id == Response.id)
+        .join(Point, Response.point_id == Point.id)
+        .where(_in_range(first, last)),
+        unit_ids,
+    )
+    for rid, code in db.session.execute(reasons_q):
+        if rid in rows:
+            rows[rid].reasons.append(code)
+    return list(rows.values())
+
+
+def answers_version(unit_ids: set[int] | None = None) -> tuple[int, str]:
+    """(number of stored responses, latest receipt) in scope: changes whenever a new answer arrives."""
+    query = _scoped(
+        sa.select(sa.func.count(Response.id), sa.func.max(Response.received_at))
+        .select_from(Response)
+        .join(Point, Response.point_id == Point.id),
+        unit_ids,
+    )
+    count, latest = db.session.execute(query).one()
+    return int(count or 0), str(latest or "")

@@ -1,8 +1,9 @@
 """flaskr-style fixtures: `app`, `client`, `runner`, `auth`, on a real database.
 
 SQLite by default: the schema is migrated once into a template file and copied for each test.
-With SUITE_DATABASE=external the suite runs on TEST_DATABASE_URL (PostgreSQL in CI): migrated
-once, then every table but the default survey's is emptied before each test.
+With SUITE_DATABASE=external the suite runs on PostgreSQL: a database of its own is created beside
+TEST_DATABASE_URL's, migrated once, and every table but the default survey's is emptied before
+each test; it is dropped at the end.
 """
 
 from __future__ import annotations
@@ -47,19 +48,35 @@ def _upgrade(database_url: str) -> None:
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
-    """SQLite: a migrated template file. External: the migrated database's URL."""
+    """SQLite: a migrated template file. External: the URL of a migrated database of this run's own."""
     if EXTERNAL:
-        url = os.environ["TEST_DATABASE_URL"]
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        url = _own_database(os.environ["TEST_DATABASE_URL"])
         _upgrade(url)
-        return url
+        yield url
+        _drop_database(url)
+        return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     _upgrade(f"sqlite:///{path}")
-    return path
+    yield path
+
+
+def _own_database(url: str) -> str:
+    """A fresh database beside TEST_DATABASE_URL's, so parallel runs never share tables."""
+    base = sa.make_url(url)
+    name = f"{base.database}_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    own = sa.make_url(url)
+    engine = sa.create_engine(sa.make_url(os.environ["TEST_DATABASE_URL"]), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def _reset_external(url: str) -> None:
