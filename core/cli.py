@@ -9,20 +9,27 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from core import demo
 from core.accounts import create_api_token, create_user
+from core.devices import create_pairing_code
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.imports import ImportFailed, import_groups, import_points, import_units
-from core.devices import create_pairing_code
 from core.links import pairing_url, survey_url
 from core.models import ROLES, Point, User
 
 
 @click.command("demo-data")
-@click.option("--responses", "responses", type=click.IntRange(min=0), default=None,
-              help="Also bulk-add N synthetic responses over the last 90 days.")
+@with_appcontext
+@click.option(
+    "--responses",
+    "responses",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Also bulk-add N synthetic responses over the last 90 days.",
+)
 def demo_data(responses: int | None) -> None:
     """Load the demo province (idempotent) and print the demo accounts."""
     for line in demo.load_demo():
@@ -34,6 +41,7 @@ def demo_data(responses: int | None) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--unit", "unit_code", default=None, help="Unit code (required for unit_manager and viewer).")
@@ -58,6 +66,7 @@ def _read_password() -> str:
 
 
 @click.command("create-api-token")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", default="cli", help="A label to recognise the token by.")
 def create_api_token_command(username: str, name: str) -> None:
@@ -83,6 +92,7 @@ def _import(function, file: str, what: str) -> None:
 
 
 @click.command("import-units")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_units_command(file: str) -> None:
     """Import units from .csv or .xlsx with columns code,name,kind,parent,group."""
@@ -90,6 +100,7 @@ def import_units_command(file: str) -> None:
 
 
 @click.command("import-points")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_points_command(file: str) -> None:
     """Import reception points from .csv or .xlsx with columns code,name,unit."""
@@ -97,6 +108,7 @@ def import_points_command(file: str) -> None:
 
 
 @click.command("import-groups")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_groups_command(file: str) -> None:
     """Import competition groups from .csv or .xlsx with columns code,name,leader_unit."""
@@ -109,6 +121,7 @@ def _describe(exc: ValidationFailed) -> str:
 
 
 @click.command("show-urls")
+@with_appcontext
 @click.option("--point", "point_code", default="TTT-VP-P1", help="The demo point whose URLs to print.")
 def show_urls(point_code: str) -> None:
     """Print the kiosk pairing, QR survey and admin URLs with the demo login."""

@@ -115,8 +115,10 @@ def add_sample_responses(
         raise RuntimeError("no reception points: run `flask demo-data` first")
     now = now or utcnow()
     if count is None:
-        plan = [(pid, ucode, rng.randint(2, 6) if ucode.startswith(("H-NAM", "H-TAY", "H-BAC")) else rng.randint(20, 90))
-                for pid, ucode in points]
+        plan = [
+            (pid, ucode, rng.randint(2, 6) if ucode.startswith(("H-NAM", "H-TAY", "H-BAC")) else rng.randint(20, 90))
+            for pid, ucode in points
+        ]
     else:
         per, extra = divmod(count, len(points))
         plan = [(pid, ucode, per + (1 if i < extra else 0)) for i, (pid, ucode) in enumerate(points)]
@@ -178,8 +180,12 @@ def _working_time(rng: random.Random, start_local: datetime, days: int) -> datet
     day = start_local + timedelta(days=rng.randrange(days))
     while day.weekday() >= 5:
         day -= timedelta(days=rng.randint(1, 2))
-    moment = day.replace(hour=rng.choice((7, 8, 9, 9, 10, 10, 13, 14, 14, 15, 16)), minute=rng.randrange(60),
-                         second=rng.randrange(60), microsecond=0)
+    moment = day.replace(
+        hour=rng.choice((7, 8, 9, 9, 10, 10, 13, 14, 14, 15, 16)),
+        minute=rng.randrange(60),
+        second=rng.randrange(60),
+        microsecond=0,
+    )
     return moment.astimezone(UTC)
 
 

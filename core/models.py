@@ -25,9 +25,7 @@ class CompetitionGroup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(255))
-    leader_unit_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("units.id", use_alter=True, ondelete="SET NULL")
-    )
+    leader_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", use_alter=True, ondelete="SET NULL"))
 
     leader: Mapped[Unit | None] = relationship(foreign_keys=[leader_unit_id])
 
@@ -177,9 +175,7 @@ class Answer(db.Model):
 class ResponseReason(db.Model):
     __tablename__ = "response_reasons"
 
-    response_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
     reason_id: Mapped[int] = mapped_column(sa.ForeignKey("reasons.id"), primary_key=True)
 
     reason: Mapped[Reason] = relationship()

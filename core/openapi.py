@@ -6,8 +6,10 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 
 
 def _errors(*codes: int) -> dict:
-    return {str(code): {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ERROR}}}
-            for code in codes}
+    return {
+        str(code): {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": ERROR}}}
+        for code in codes
+    }
 
 
 DESCRIPTIONS = {
@@ -136,7 +138,10 @@ def openapi_document() -> dict:
                     "summary": "Units in the caller's scope",
                     "security": [{"apiToken": []}, {"session": []}],
                     "responses": {
-                        "200": {"description": "OK", **_json({"type": "array", "items": {"$ref": "#/components/schemas/Unit"}})},
+                        "200": {
+                            "description": "OK",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/Unit"}}),
+                        },
                         **_errors(401),
                     },
                 }
@@ -146,14 +151,17 @@ def openapi_document() -> dict:
                     "summary": "Reception points in the caller's scope, with their QR survey URL",
                     "security": [{"apiToken": []}, {"session": []}],
                     "responses": {
-                        "200": {"description": "OK", **_json({"type": "array", "items": {"$ref": "#/components/schemas/Point"}})},
+                        "200": {
+                            "description": "OK",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/Point"}}),
+                        },
                         **_errors(401),
                     },
                 }
             },
             "/api/v1/reports/satisfaction": {
                 "get": {
-                    "summary": "Satisfaction per unit for local dates from..to (both included; default the last 30 days)",
+                    "summary": "Satisfaction per unit, local dates from..to both included (default: last 30 days)",
                     "security": [{"apiToken": []}, {"session": []}],
                     "parameters": [{"name": "from", **date_param}, {"name": "to", **date_param}],
                     "responses": {
@@ -168,9 +176,19 @@ def openapi_document() -> dict:
             "/api/v1/kiosk/pair": {
                 "post": {
                     "summary": "Exchange a one-time pairing code for a device token",
-                    "requestBody": _json({"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}),
+                    "requestBody": _json(
+                        {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}
+                    ),
                     "responses": {
-                        "200": {"description": "Paired", **_json({"type": "object", "properties": {"token": {"type": "string"}, "point": {"type": "object"}}})},
+                        "200": {
+                            "description": "Paired",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {"token": {"type": "string"}, "point": {"type": "object"}},
+                                }
+                            ),
+                        },
                         **_errors(404, 422, 429),
                     },
                 }

@@ -374,7 +374,7 @@ def satisfaction_by_point(
     return rows
 
 
-def _criterion_labels() -> dict[str, str]:
+def criterion_labels() -> dict[str, str]:
     labels: dict[str, str] = {}
     for code, label in db.session.execute(
         sa.select(Criterion.code, Criterion.label).join(Survey).order_by(Survey.active, Survey.id)
@@ -399,7 +399,7 @@ def criteria_summary(first: date, last: date, unit_ids: set[int] | None = None) 
     distribution: dict[str, dict[int, int]] = {}
     for code, score, count in db.session.execute(dist_q):
         distribution.setdefault(code, {})[int(score)] = int(count)
-    labels = _criterion_labels()
+    labels = criterion_labels()
     return [
         CriterionSummary(code=code, label=labels.get(code, code), figures=fig, distribution=distribution.get(code, {}))
         for code, fig in summary.criteria.items()

@@ -159,12 +159,10 @@ class AuthActions:
     def __init__(self, client):
         self._client = client
 
-    def login(self, username="admin", password="demo-admin-2026"):
+    def login(self, username="admin", password="demo-admin-2026"):  # noqa: S107 - the demo login
         page = self._client.get("/admin/login")
         token = csrf_token(page.get_data(as_text=True))
-        return self._client.post(
-            "/admin/login", data={"username": username, "password": password, "csrf_token": token}
-        )
+        return self._client.post("/admin/login", data={"username": username, "password": password, "csrf_token": token})
 
     def logout(self):
         page = self._client.get("/admin/")

@@ -28,8 +28,9 @@ def unit(code: str, group_row: CompetitionGroup | None = None, parent: Unit | No
 
 
 def point(unit_row: Unit, code: str | None = None) -> Point:
-    row = Point(code=code or f"{unit_row.code}-P1", name="Bộ phận tiếp công dân", unit=unit_row,
-                public_token=new_point_token())
+    row = Point(
+        code=code or f"{unit_row.code}-P1", name="Bộ phận tiếp công dân", unit=unit_row, public_token=new_point_token()
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -49,8 +50,14 @@ def stored_response(point_row: Point, when: datetime, flag: str | None = None, c
     survey = default_survey()
     criteria = {c.code: c for c in db.session.scalars(sa.select(Criterion).where(Criterion.survey_id == survey.id))}
     response = Response(
-        id=uuid.uuid4(), point_id=point_row.id, survey_id=survey.id, channel=channel, answered_at=when,
-        received_at=when, flag=flag, body_hash="test",
+        id=uuid.uuid4(),
+        point_id=point_row.id,
+        survey_id=survey.id,
+        channel=channel,
+        answered_at=when,
+        received_at=when,
+        flag=flag,
+        body_hash="test",
     )
     response.answers = [Answer(criterion_id=criteria[code].id, score=score) for code, score in scores.items()]
     db.session.add(response)

@@ -116,7 +116,8 @@ def test_local_time_without_offset_is_read_as_vietnam_time(point):
 
 def test_contact_is_kept_only_with_consent_and_its_text(point):
     response = record(
-        point, contact={"name": "Nguyễn Văn An", "phone": "0905123456", "consent": True},
+        point,
+        contact={"name": "Nguyễn Văn An", "phone": "0905123456", "consent": True},
         consent_text="Đồng ý để cơ quan liên hệ trả lời.",
     ).response
     assert (response.contact_name, response.contact_phone) == ("Nguyễn Văn An", "0905123456")
@@ -199,8 +200,12 @@ def test_twenty_threads_sending_one_id_store_one_row(app, point):
     def send(_):
         from core.models import Point
 
-        return record_response(response_id=rid, point=db.session.get(Point, point_id), channel="kiosk",
-                               answers={"overall": 5, "welcome": 4}).created
+        return record_response(
+            response_id=rid,
+            point=db.session.get(Point, point_id),
+            channel="kiosk",
+            answers={"overall": 5, "welcome": 4},
+        ).created
 
     outcomes, errors = _race(app, 20, send)
     assert errors == []
@@ -217,8 +222,13 @@ def test_two_racing_uses_of_one_visit_code_store_one(app, point):
     def send(_):
         from core.models import Point
 
-        return record_response(response_id=str(uuid.uuid4()), point=db.session.get(Point, point_id),
-                               channel="visit", answers={"overall": 5}, visit_code=find_visit_code(code)).created
+        return record_response(
+            response_id=str(uuid.uuid4()),
+            point=db.session.get(Point, point_id),
+            channel="visit",
+            answers={"overall": 5},
+            visit_code=find_visit_code(code),
+        ).created
 
     outcomes, errors = _race(app, 2, send)
     assert outcomes == [True]

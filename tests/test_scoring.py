@@ -61,8 +61,17 @@ def test_ranking_within_groups_with_ties_and_small_samples():
 
 @pytest.mark.parametrize(
     ("score", "label"),
-    [(95, "Xuất sắc"), (90, "Xuất sắc"), (89.99, "Tốt"), (80, "Tốt"), (75, "Khá"), (50, "Trung bình"),
-     (49.9, "Yếu"), (0, "Yếu"), (None, None)],
+    [
+        (95, "Xuất sắc"),
+        (90, "Xuất sắc"),
+        (89.99, "Tốt"),
+        (80, "Tốt"),
+        (75, "Khá"),
+        (50, "Trung bình"),
+        (49.9, "Yếu"),
+        (0, "Yếu"),
+        (None, None),
+    ],
 )
 def test_classification_ladder(score, label):
     assert scoring.classify(score) == label

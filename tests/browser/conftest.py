@@ -97,7 +97,10 @@ def phone(browser):
 def phone_no_js(browser):
     """A phone with JavaScript off."""
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True, locale="vi-VN",
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+        locale="vi-VN",
         java_script_enabled=False,
     )
     yield context
