@@ -5,6 +5,7 @@ realistic sample answers. Bulk inserts through Core executemany: 100,000 respons
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -110,86 +111,114 @@ def add_sample_responses(
     survey = active_survey()
     if survey is None:
         raise RuntimeError("no active survey: run `flask db upgrade` first")
-    points = db.session.execute(sa.select(Point.id, Unit.code).join(Unit)).all()
+    points = db.session.execute(sa.select(Point.id, Unit.code).join(Unit).order_by(Point.id)).all()
     if not points:
         raise RuntimeError("no reception points: run `flask demo-data` first")
-    now = now or utcnow()
     if count is None:
+        small = ("H-NAM", "H-TAY", "H-BAC")
         plan = [
-            (pid, ucode, rng.randint(2, 6) if ucode.startswith(("H-NAM", "H-TAY", "H-BAC")) else rng.randint(20, 90))
-            for pid, ucode in points
+            (pid, code, rng.randint(2, 6) if code.startswith(small) else rng.randint(20, 90)) for pid, code in points
         ]
     else:
         per, extra = divmod(count, len(points))
-        plan = [(pid, ucode, per + (1 if i < extra else 0)) for i, (pid, ucode) in enumerate(points)]
-    criteria = [(c.id, c.code) for c in survey.criteria]
+        plan = [(pid, code, per + (1 if i < extra else 0)) for i, (pid, code) in enumerate(points)]
+    moments = _working_moments(now or utcnow(), days)
+    criteria = [c.id for c in survey.criteria]
+    overall_id = next(c.id for c in survey.criteria if c.code == "overall")
     reasons = [r.id for r in survey.reasons]
-    scale = survey.scores
-    total = 0
-    batch_r, batch_a, batch_reasons = [], [], []
-    start_local = now.astimezone(LOCAL_TZ) - timedelta(days=days)
+    batch = _Batch()
     for point_id, unit_code, n in plan:
-        quality = _unit_quality(unit_code)
-        for _ in range(n):
-            when = _working_time(rng, start_local, days)
+        weights = _score_weights(_unit_quality(unit_code), len(survey.scores))
+        scores = rng.choices(survey.scores, cum_weights=weights, k=n * len(criteria))
+        for i in range(n):
             rid = uuid.UUID(int=rng.getrandbits(128), version=4)
-            overall = _score(rng, quality, scale)
-            batch_r.append(
-                {
-                    "id": rid,
-                    "point_id": point_id,
-                    "survey_id": survey.id,
-                    "channel": rng.choices(("kiosk", "qr", "visit"), (6, 3, 1))[0],
-                    "device_id": None,
-                    "answered_at": when,
-                    "received_at": when,
-                    "flag": "misuse" if rng.random() < 0.01 else None,
-                    "comment": rng.choice(COMMENTS) if rng.random() < 0.08 else None,
-                    "body_hash": "demo",
-                }
-            )
-            for criterion_id, code in criteria:
-                if code != "overall" and rng.random() < 0.35:
-                    continue  # follow-up questions are skippable; many skip them
-                score = overall if code == "overall" else _score(rng, quality, scale)
-                batch_a.append({"response_id": rid, "criterion_id": criterion_id, "score": score})
-            if overall <= 2 and reasons:
-                for reason_id in rng.sample(reasons, k=rng.randint(1, 2)):
-                    batch_reasons.append({"response_id": rid, "reason_id": reason_id})
-            total += 1
-            if len(batch_r) >= 20000:
-                _flush(batch_r, batch_a, batch_reasons)
-    _flush(batch_r, batch_a, batch_reasons)
+            when = datetime.fromtimestamp(rng.choice(moments) + rng.randrange(3600), UTC)
+            flag = "misuse" if rng.random() < 0.01 else None
+            comment = rng.choice(COMMENTS) if rng.random() < 0.08 else None
+            channel = CHANNEL_MIX[rng.randrange(len(CHANNEL_MIX))]
+            batch.responses.append((rid, point_id, survey.id, channel, when, when, flag, comment, "demo"))
+            own = scores[i * len(criteria) : (i + 1) * len(criteria)]
+            for criterion_id, score in zip(criteria, own, strict=True):
+                # Follow-up questions are skippable, and many skip them.
+                if criterion_id == overall_id or rng.random() >= 0.35:
+                    batch.answers.append((rid, criterion_id, score))
+            if own[0] <= 2 and reasons:
+                batch.reasons.extend((rid, reason) for reason in rng.sample(reasons, k=rng.randint(1, 2)))
+        if len(batch.responses) >= 20000:
+            batch.flush()
+    batch.flush()
     db.session.commit()
-    return total
+    return sum(n for _, _, n in plan)
 
 
-def _flush(responses: list, answers: list, reasons: list) -> None:
-    if responses:
-        db.session.execute(sa.insert(Response.__table__), responses)
-    if answers:
-        db.session.execute(sa.insert(Answer.__table__), answers)
-    if reasons:
-        db.session.execute(sa.insert(ResponseReason.__table__), reasons)
-    responses.clear()
-    answers.clear()
-    reasons.clear()
+CHANNEL_MIX = ("kiosk",) * 6 + ("qr",) * 3 + ("visit",)
 
 
-def _working_time(rng: random.Random, start_local: datetime, days: int) -> datetime:
-    day = start_local + timedelta(days=rng.randrange(days))
-    while day.weekday() >= 5:
-        day -= timedelta(days=rng.randint(1, 2))
-    moment = day.replace(
-        hour=rng.choice((7, 8, 9, 9, 10, 10, 13, 14, 14, 15, 16)),
-        minute=rng.randrange(60),
-        second=rng.randrange(60),
-        microsecond=0,
+def _working_moments(now: datetime, days: int) -> list[int]:
+    """Epoch seconds of the start of each working hour (Mon-Fri, 7-11 and 13-17 local) in range."""
+    today = now.astimezone(LOCAL_TZ).date()
+    moments = []
+    for back in range(days):
+        day = today - timedelta(days=back)
+        if day.weekday() >= 5:
+            continue
+        for hour in (7, 8, 9, 9, 10, 10, 13, 14, 14, 15, 16):
+            start = datetime(day.year, day.month, day.day, hour, tzinfo=LOCAL_TZ)
+            if start + timedelta(hours=1) <= now:
+                moments.append(int(start.timestamp()))
+    return moments or [int(now.timestamp()) - 3600]
+
+
+def _score_weights(quality: float, levels: int) -> list[float]:
+    """Cumulative weights of a rounded normal around the unit's quality, clipped to the scale."""
+    centre, spread = quality * (levels - 1), 0.9
+    cdf = [0.5 * (1 + math.erf((k + 0.5 - centre) / (spread * math.sqrt(2)))) for k in range(levels - 1)]
+    return [*cdf, 1.0]
+
+
+class _Batch:
+    """Rows waiting for one executemany per table."""
+
+    RESPONSE_COLUMNS = (
+        "id",
+        "point_id",
+        "survey_id",
+        "channel",
+        "answered_at",
+        "received_at",
+        "flag",
+        "comment",
+        "body_hash",
     )
-    return moment.astimezone(UTC)
+
+    def __init__(self) -> None:
+        self.responses: list[tuple] = []
+        self.answers: list[tuple] = []
+        self.reasons: list[tuple] = []
+
+    def flush(self) -> None:
+        _bulk_insert(Response.__table__, self.RESPONSE_COLUMNS, self.responses)
+        _bulk_insert(Answer.__table__, ("response_id", "criterion_id", "score"), self.answers)
+        _bulk_insert(ResponseReason.__table__, ("response_id", "reason_id"), self.reasons)
+        self.responses, self.answers, self.reasons = [], [], []
 
 
-def _score(rng: random.Random, quality: float, scale: list[int]) -> int:
-    top = len(scale) - 1
-    value = rng.gauss(quality * top, 0.9)
-    return scale[min(top, max(0, round(value)))]
+def _bulk_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One driver-level executemany, values converted by SQLAlchemy's own column types, so rows
+    are stored exactly as the ORM stores them, without compiling parameters row by row."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    if any(processors):
+        rows = [
+            tuple(
+                p(value) if p is not None and value is not None else value
+                for p, value in zip(processors, row, strict=True)
+            )
+            for row in rows
+        ]
+    connection.exec_driver_sql(sql, rows)
