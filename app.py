@@ -9,6 +9,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event, text
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import cli as core_cli
 from core import config
@@ -25,6 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind nginx the client address, scheme and host come from X-Forwarded-*; without this
+        # every citizen would share the proxy's address in the rate limiter.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_extensions(app)
     _register_doors(app)
     _register_errors(app)

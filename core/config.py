@@ -34,6 +34,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "TIMEZONE": "Asia/Ho_Chi_Minh",
         # Reports: a unit is ranked only with at least this many counted responses.
         "MIN_SAMPLE": _int("MIN_SAMPLE", 30),

@@ -105,3 +105,17 @@ def test_gunicorn_serves_the_app_with_several_workers(database_url, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_behind_a_proxy_the_forwarded_address_and_scheme_are_used(make_app):
+    from flask import request
+
+    app = make_app(PROXY_COUNT=1)
+
+    @app.get("/_whoami")
+    def whoami():
+        return {"addr": request.remote_addr, "secure": request.is_secure}
+
+    headers = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    body = app.test_client().get("/_whoami", headers=headers).get_json()
+    assert body == {"addr": "203.0.113.7", "secure": True}
