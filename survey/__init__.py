@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("survey", __name__, cli_group=None)
 
-from survey import routes  # noqa: E402,F401
+from survey import posters, routes  # noqa: E402,F401
