@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, cli_group=None)
 
-from admin import api, auth, routes  # noqa: E402,F401  (routes attach themselves to bp)
+from admin import api, auth, common, manage, reports, routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -46,9 +46,7 @@ def units():
 def points():
     query = sa.select(Point).join(Unit).order_by(Point.code).options(sa.orm.joinedload(Point.unit))
     rows = db.session.scalars(_scoped(query, Point.unit_id)).all()
-    return jsonify(
-        [{"code": p.code, "name": p.name, "unit": p.unit.code, "survey_url": survey_url(p)} for p in rows]
-    )
+    return jsonify([{"code": p.code, "name": p.name, "unit": p.unit.code, "survey_url": survey_url(p)} for p in rows])
 
 
 def parse_date_range() -> tuple[date, date]:

@@ -42,3 +42,53 @@ def api_login_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+# --- The one access decorator of the admin pages (CTFd style) --------------------------------
+# Levels, from widest to narrowest:
+#   "read"     any signed-in account: reports of its own unit subtree (viewer, unit manager, office)
+#   "manage"   unit managers (their subtree: points, devices, viewers) and the province office
+#   "province" the province office only: units, groups, surveys, periods, every user, the audit log
+LEVELS = {
+    "read": ("province_admin", "unit_manager", "viewer"),
+    "manage": ("province_admin", "unit_manager"),
+    "province": ("province_admin",),
+}
+# Pages an account with a generated password may still open before choosing its own.
+PASSWORD_FREE_ENDPOINTS = {"admin.change_password", "admin.logout"}
+
+
+def access(level: str):
+    """Sign-in, forced password change, role, and the unit scope (g.user, g.scope) in one place."""
+    roles = LEVELS[level]
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from flask import redirect, url_for
+
+            if not current_user.is_authenticated:
+                return redirect(url_for("admin.login", next=request.full_path if request.method == "GET" else None))
+            user = current_user._get_current_object()
+            if user.must_change_password and request.endpoint not in PASSWORD_FREE_ENDPOINTS:
+                return redirect(url_for("admin.change_password"))
+            if user.role not in roles:
+                abort(403)
+            g.user = user
+            g.scope = scope_for(user)
+            return view(*args, **kwargs)
+
+        wrapper.access_level = level
+        return wrapper
+
+    return decorator
+
+
+def in_scope(unit_id: int | None) -> bool:
+    return g.scope is None or unit_id in g.scope
+
+
+def require_scope(unit_id: int | None) -> None:
+    """Another unit's object is answered as if it did not exist."""
+    if not in_scope(unit_id):
+        abort(404)

@@ -1,0 +1,231 @@
+"""Report charts drawn with matplotlib: `Figure()` into `BytesIO`, never pyplot, imported only when
+a chart is actually drawn so web workers that never draw stay small. Labels are Vietnamese (DejaVu
+Sans, bundled with matplotlib, carries every diacritic). PNG for screens, SVG for print, PDF pages
+for the meeting report.
+
+Charts are cached in-process under a key that includes the scope's answer count and latest receipt,
+so a cached picture lives exactly until a new answer arrives.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+
+from core.reports import WEEKDAYS_VI, CriterionSummary, GroupFigures, HeatCell, ReasonCount
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+COLOURS = {"bar": "#0b5cad", "line": "#d35400", "muted": "#9aa5b1", "grid": "#dddddd"}
+NO_DATA = "Chưa có dữ liệu trong khoảng thời gian này"
+
+_cache: OrderedDict[tuple, bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 256
+
+
+def cached(key: tuple, draw: Callable[[], bytes]) -> bytes:
+    """The picture stored under `key`, drawn once; the least recently used pictures are dropped."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    data = draw()
+    with _cache_lock:
+        _cache[key] = data
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data
+
+
+def cache_clear() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _figure(width: float = 8.0, height: float = 4.0):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    return figure
+
+
+def _save(figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else None
+    figure.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()
+
+
+def _no_data(axes, title: str) -> None:
+    axes.set_title(title)
+    axes.text(0.5, 0.5, NO_DATA, ha="center", va="center", transform=axes.transAxes, color=COLOURS["muted"])
+    axes.set_axis_off()
+
+
+def _style(axes) -> None:
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.grid(axis="y", color=COLOURS["grid"], linewidth=0.6)
+    axes.set_axisbelow(True)
+
+
+def draw_trend(figure, weeks: Sequence[GroupFigures], milestones: Sequence[tuple[str, str]] = ()) -> None:
+    """Weekly answers (bars) and index (line); milestones (ISO date, name) as dashed lines."""
+    from datetime import date
+
+    from matplotlib import dates as mdates
+
+    axes = figure.add_subplot()
+    title = "Xu hướng theo tuần"
+    if not weeks:
+        _no_data(axes, title)
+        return
+    days = [date.fromisoformat(w.key) for w in weeks]
+    axes.bar(days, [w.responses for w in weeks], width=5, color=COLOURS["muted"], label="Số lượt đánh giá")
+    axes.set_ylabel("Số lượt đánh giá")
+    _style(axes)
+    line_axes = axes.twinx()
+    points = [(d, w.index) for d, w in zip(days, weeks, strict=True) if w.index is not None]
+    if points:
+        line_axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=COLOURS["line"])
+    line_axes.set_ylim(0, 100)
+    line_axes.set_ylabel("Chỉ số hài lòng (%)")
+    line_axes.spines[["top"]].set_visible(False)
+    first, last = min(days), max(days)
+    for when, name in milestones:
+        moment = date.fromisoformat(when)
+        if first.toordinal() - 7 <= moment.toordinal() <= last.toordinal() + 7:
+            axes.axvline(moment, color="#444", linestyle="--", linewidth=1)
+            axes.annotate(
+                name, (moment, 1), xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right", fontsize=8
+            )
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+    axes.set_title(title)
+
+
+def draw_reasons(figure, reasons: Sequence[ReasonCount]) -> None:
+    """Pareto: reasons by frequency with the cumulative share."""
+    axes = figure.add_subplot()
+    title = "Lý do chưa hài lòng (Pareto)"
+    reasons = [r for r in reasons if r.count > 0]
+    if not reasons:
+        _no_data(axes, title)
+        return
+    labels = [r.label for r in reasons]
+    counts = [r.count for r in reasons]
+    total = sum(counts)
+    positions = range(len(reasons))
+    axes.bar(positions, counts, color=COLOURS["bar"])
+    axes.set_xticks(list(positions), labels, rotation=20, ha="right")
+    axes.set_ylabel("Số lần được chọn")
+    _style(axes)
+    cumulative, running = [], 0
+    for count in counts:
+        running += count
+        cumulative.append(100.0 * running / total)
+    share = axes.twinx()
+    share.plot(list(positions), cumulative, marker="o", color=COLOURS["line"])
+    share.set_ylim(0, 105)
+    share.set_ylabel("Tỷ lệ cộng dồn (%)")
+    share.spines[["top"]].set_visible(False)
+    axes.set_title(title)
+
+
+def draw_heatmap(figure, cells: Sequence[HeatCell]) -> None:
+    """Answers by local hour of day × weekday."""
+    axes = figure.add_subplot()
+    title = "Số lượt đánh giá theo giờ và ngày trong tuần"
+    if not cells:
+        _no_data(axes, title)
+        return
+    hours = sorted({c.hour for c in cells})
+    first, last = min(hours), max(hours)
+    columns = list(range(first, last + 1))
+    grid = [[0] * len(columns) for _ in range(7)]
+    for cell in cells:
+        grid[cell.weekday][cell.hour - first] = cell.responses
+    image = axes.imshow(grid, aspect="auto", cmap="Blues")
+    axes.set_yticks(range(7), WEEKDAYS_VI)
+    axes.set_xticks(range(len(columns)), [f"{h}h" for h in columns])
+    peak = max(max(row) for row in grid) or 1
+    for y, row in enumerate(grid):
+        for x, value in enumerate(row):
+            if value:
+                axes.text(
+                    x,
+                    y,
+                    str(value),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if value > peak / 2 else "#222",
+                )
+    figure.colorbar(image, ax=axes, label="Số lượt")
+    axes.set_title(title)
+
+
+def draw_channels(figure, channels: Sequence[GroupFigures]) -> None:
+    axes = figure.add_subplot()
+    title = "So sánh theo kênh đánh giá"
+    if not any(c.responses for c in channels):
+        _no_data(axes, title)
+        return
+    labels = [c.label for c in channels]
+    values = [c.index or 0 for c in channels]
+    bars = axes.bar(labels, values, color=COLOURS["bar"])
+    for bar, channel in zip(bars, channels, strict=True):
+        text = f"{channel.index:.1f}%\n{channel.responses} lượt" if channel.index is not None else "0 lượt"
+        axes.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom", fontsize=8)
+    axes.set_ylim(0, 115)
+    axes.set_ylabel("Chỉ số hài lòng (%)")
+    _style(axes)
+    axes.set_title(title)
+
+
+def draw_criteria(figure, criteria: Sequence[CriterionSummary]) -> None:
+    """Each criterion's index with its 95% Wilson interval."""
+    axes = figure.add_subplot()
+    title = "Chỉ số hài lòng theo tiêu chí (khoảng tin cậy 95%)"
+    rows = [c for c in criteria if c.figures.index is not None]
+    if not rows:
+        _no_data(axes, title)
+        return
+    labels = [c.label for c in rows][::-1]
+    values = [c.figures.index for c in rows][::-1]
+    lows = [max(0.0, c.figures.index - c.figures.ci95[0]) for c in rows][::-1]
+    highs = [max(0.0, c.figures.ci95[1] - c.figures.index) for c in rows][::-1]
+    axes.barh(labels, values, xerr=[lows, highs], color=COLOURS["bar"], ecolor="#333", capsize=3)
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("Chỉ số hài lòng (%)")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title)
+
+
+def draw_units(figure, rows: Sequence, min_sample: int) -> None:
+    """Units' indices, highest first; units below the minimum sample in grey."""
+    axes = figure.add_subplot()
+    title = "Chỉ số hài lòng theo đơn vị"
+    rows = sorted([r for r in rows if r.index is not None], key=lambda r: r.index)
+    if not rows:
+        _no_data(axes, title)
+        return
+    colours = [COLOURS["bar"] if r.ranked else COLOURS["muted"] for r in rows]
+    axes.barh([r.name for r in rows], [r.index for r in rows], color=colours)
+    axes.set_xlim(0, 100)
+    axes.set_xlabel(f"Chỉ số hài lòng (%) — màu xám: chưa đủ mẫu (< {min_sample} lượt)")
+    axes.tick_params(axis="y", labelsize=7)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(title)
+
+
+def render(draw: Callable, fmt: str, *args, width: float = 8.0, height: float = 4.0) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {fmt!r}")
+    figure = _figure(width, height)
+    draw(figure, *args)
+    return _save(figure, fmt)
+
+
+def units_height(count: int) -> float:
+    return max(3.0, min(14.0, 0.28 * count + 1.2))
