@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.import_points_command)
     app.cli.add_command(core_cli.import_groups_command)
     app.cli.add_command(core_cli.show_urls)
+    app.cli.add_command(core_cli.purge_contacts)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
 

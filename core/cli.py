@@ -19,6 +19,7 @@ from core.extensions import db
 from core.imports import ImportFailed, import_groups, import_points, import_units
 from core.links import pairing_url, survey_url
 from core.models import ROLES, Point, User
+from core.privacy import erase_expired_contacts
 
 
 @click.command("demo-data")
@@ -138,3 +139,11 @@ def show_urls(point_code: str) -> None:
     click.echo(f"Admin:  {base}/admin/   demo login: admin / demo-admin-2026")
     click.echo(f"Health: {base}/healthz")
     click.echo("=" * 72)
+
+
+@click.command("purge-contacts")
+@with_appcontext
+def purge_contacts() -> None:
+    """Erase contact details older than CONTACT_RETENTION_DAYS (run daily from cron)."""
+    erased = erase_expired_contacts()
+    click.echo(f"contact details erased from {erased} answer(s)")

@@ -235,3 +235,16 @@ def test_two_racing_uses_of_one_visit_code_store_one(app, point):
     assert len(errors) == 1 and isinstance(errors[0], Gone)
     assert count(Response) == 1
     assert db.session.scalar(sa.select(VisitCode.response_id)) is not None
+
+
+def test_contact_details_are_erased_after_the_retention_period(point, app, runner):
+    contact = {"name": "Trần Thị Bình", "phone": "0935000111", "consent": True}
+    old = record(point, contact=contact, consent_text="Đồng ý").response
+    fresh = record(point, contact=contact, consent_text="Đồng ý").response
+    old.contact_consent_at = utcnow() - timedelta(days=app.config["CONTACT_RETENTION_DAYS"] + 1)
+    db.session.commit()
+    result = runner.invoke(args=["purge-contacts"])
+    assert result.exit_code == 0 and "erased from 1 answer" in result.output
+    db.session.expire_all()
+    assert (old.contact_name, old.contact_phone, old.contact_consent_text) == (None, None, "Đồng ý")
+    assert (fresh.contact_name, fresh.contact_phone) == ("Trần Thị Bình", "0935000111")
