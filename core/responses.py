@@ -43,7 +43,12 @@ class CleanBody:
     comment: str | None
     contact: dict | None
     answered_at: datetime | None
-    digest: str
+    canonical: dict
+
+    def digest(self, point: Point, channel: str) -> str:
+        """SHA-256 of everything the client sent, with where it was sent from."""
+        body = {**self.canonical, "point": point.id, "channel": channel}
+        return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def active_survey() -> Survey | None:
@@ -127,8 +132,7 @@ def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None
         "contact": clean_contact,
         "answered_at": parsed_at.isoformat() if parsed_at else None,
     }
-    digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return CleanBody(clean_answers, clean_reasons, clean_comment, clean_contact, parsed_at, digest)
+    return CleanBody(clean_answers, clean_reasons, clean_comment, clean_contact, parsed_at, canonical)
 
 
 def _clean_contact(contact, fields: dict[str, str]) -> dict | None:
@@ -197,10 +201,11 @@ def record_response(
     if survey is None:
         raise ValidationFailed("Chưa có phiếu khảo sát nào đang hoạt động.", {"survey": "no active survey"})
     body = clean_body(survey, answers, reasons, comment, contact, answered_at)
+    digest = body.digest(point, channel)
 
     existing = db.session.get(Response, rid)
     if existing is not None:
-        return _replay(existing, body)
+        return _replay(existing, digest)
 
     now = utcnow()
     flag = None
@@ -222,7 +227,7 @@ def record_response(
         received_at=now,
         flag=flag,
         comment=body.comment,
-        body_hash=body.digest,
+        body_hash=digest,
     )
     if body.contact:
         response.contact_name = body.contact["name"]
@@ -245,15 +250,15 @@ def record_response(
         existing = db.session.get(Response, rid)
         if existing is None:
             raise
-        return _replay(existing, body)
+        return _replay(existing, digest)
     except Gone:
         db.session.rollback()
         raise
     return Recorded(response, True)
 
 
-def _replay(existing: Response, body: CleanBody) -> Recorded:
-    if existing.body_hash != body.digest:
+def _replay(existing: Response, digest: str) -> Recorded:
+    if existing.body_hash != digest:
         raise Conflict("Mã câu trả lời này đã được dùng cho một câu trả lời khác.", {"id": "already used"})
     return Recorded(existing, False)
 

@@ -248,3 +248,15 @@ def test_contact_details_are_erased_after_the_retention_period(point, app, runne
     db.session.expire_all()
     assert (old.contact_name, old.contact_phone, old.contact_consent_text) == (None, None, "Đồng ý")
     assert (fresh.contact_name, fresh.contact_phone) == ("Trần Thị Bình", "0935000111")
+
+
+def test_same_id_from_another_point_is_a_conflict(point):
+    other = f.point(point.unit, code="U1-P2")
+    db.session.commit()
+    rid = str(uuid.uuid4())
+    record(point, response_id=rid)
+    with pytest.raises(Conflict):
+        record(other, response_id=rid)
+    with pytest.raises(Conflict):
+        record(point, response_id=rid, channel="qr")
+    assert count(Response) == 1
