@@ -176,50 +176,161 @@ def openapi_document() -> dict:
             "/api/v1/kiosk/pair": {
                 "post": {
                     "summary": "Exchange a one-time pairing code for a device token",
+                    "description": "Codes come from the admin area or `flask pair-kiosk POINT_CODE`; they work once "
+                    "and expire. Wrong codes are throttled per address (429 after a few tries).",
                     "requestBody": _json(
-                        {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}}
+                        {
+                            "type": "object",
+                            "required": ["code"],
+                            "properties": {
+                                "code": {"type": "string", "maxLength": 64},
+                                "name": {"type": "string", "maxLength": 120, "description": "Device name"},
+                            },
+                        }
                     ),
                     "responses": {
                         "200": {
-                            "description": "Paired",
+                            "description": "Paired; keep the token, it is shown once",
                             **_json(
                                 {
                                     "type": "object",
-                                    "properties": {"token": {"type": "string"}, "point": {"type": "object"}},
+                                    "required": ["token", "point"],
+                                    "properties": {
+                                        "token": {"type": "string"},
+                                        "point": {
+                                            "type": "object",
+                                            "properties": {
+                                                "code": {"type": "string"},
+                                                "name": {"type": "string"},
+                                                "unit": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "code": {"type": "string"},
+                                                        "name": {"type": "string"},
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
                                 }
                             ),
                         },
-                        **_errors(404, 422, 429),
+                        **_errors(404, 413, 422, 429),
                     },
                 }
             },
             "/api/v1/kiosk/survey": {
                 "get": {
-                    "summary": "The active survey for the tablet's point",
+                    "summary": "The active survey for the tablet's point, with the kiosk's settings",
                     "security": [{"deviceToken": []}],
-                    "responses": {"200": {"description": "OK"}, **_errors(401)},
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "point": {"type": "object"},
+                                        "survey": {
+                                            "type": "object",
+                                            "properties": {
+                                                "id": {"type": "integer", "description": "Send it back as `survey`"},
+                                                "code": {"type": "string"},
+                                                "version": {"type": "integer"},
+                                                "title": {"type": "string"},
+                                                "scale": {"type": "array", "items": {"type": "object"}},
+                                                "criteria": {"type": "array", "items": {"type": "object"}},
+                                                "reasons": {"type": "array", "items": {"type": "object"}},
+                                            },
+                                        },
+                                        "settings": {
+                                            "type": "object",
+                                            "properties": {
+                                                "idle_seconds": {"type": "integer"},
+                                                "thanks_seconds": {"type": "integer"},
+                                                "low_score": {"type": "integer"},
+                                                "heartbeat_seconds": {"type": "integer"},
+                                                "sync_seconds": {"type": "integer"},
+                                            },
+                                        },
+                                        "server_time": {"type": "string", "format": "date-time"},
+                                    },
+                                }
+                            ),
+                        },
+                        **_errors(401, 404, 429),
+                    },
                 }
             },
             "/api/v1/kiosk/responses": {
                 "post": {
                     "summary": "Store one answer, idempotent on its id",
+                    "description": "`survey` (optional) is the id of the survey version the answer was given "
+                    "under (default: the active one); `answered_at` (optional, ISO 8601) is the time of the "
+                    "first tap, by which taps closer than KIOSK_MISUSE_SECONDS are flagged misuse.",
                     "security": [{"deviceToken": []}],
                     "requestBody": _json({"$ref": "#/components/schemas/KioskResponse"}),
                     "responses": {
-                        "201": {"description": "Stored"},
-                        "200": {"description": "Already stored with the same body (stored once)"},
+                        "201": {
+                            "description": "Stored",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "string", "format": "uuid"},
+                                        "created": {"const": True},
+                                    },
+                                }
+                            ),
+                        },
+                        "200": {
+                            "description": "Already stored with the same body (stored once)",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "id": {"type": "string", "format": "uuid"},
+                                        "created": {"const": False},
+                                    },
+                                }
+                            ),
+                        },
                         **_errors(401, 409, 413, 422, 429),
                     },
                 }
             },
             "/api/v1/kiosk/heartbeat": {
                 "post": {
-                    "summary": "Report the app version and queue length; returns the survey version",
+                    "summary": "Report the app version and queue length; returns the active survey version",
                     "security": [{"deviceToken": []}],
                     "requestBody": _json(
-                        {"type": "object", "properties": {"version": {"type": "string"}, "queue": {"type": "integer"}}}
+                        {
+                            "type": "object",
+                            "properties": {
+                                "version": {"type": "string", "maxLength": 32},
+                                "queue": {"type": "integer", "minimum": 0, "description": "Answers waiting"},
+                            },
+                        }
                     ),
-                    "responses": {"200": {"description": "OK"}, **_errors(401, 422)},
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "survey": {
+                                            "type": ["object", "null"],
+                                            "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}},
+                                        },
+                                        "settings": {"type": "object"},
+                                        "server_time": {"type": "string", "format": "date-time"},
+                                    },
+                                }
+                            ),
+                        },
+                        **_errors(401, 413, 422, 429),
+                    },
                 }
             },
         },

@@ -1,0 +1,608 @@
+/* Kiosk tablet: one-tap rating, follow-ups, idle reset, an offline queue with exactly-once sync.
+ *
+ * How a tap is never lost and never counted twice:
+ * - The first tap creates one answer with a fresh UUID and answered_at, and writes it to
+ *   IndexedDB at once, marked "open". Follow-up steps update that same record while it is open.
+ * - An open answer is never sent. When the citizen finishes, or the screen resets after idle time,
+ *   or the page starts again after a reload or crash, the answer is marked "ready" and from then
+ *   on its body never changes.
+ * - Only ready answers are sent, one by one, under their UUID. The server stores a UUID once and
+ *   answers a repeat of the same body with 200, so a retry after a lost reply counts nothing twice;
+ *   the answer leaves IndexedDB only after the server said 200/201. Because a sent body never
+ *   changes, the server's 409 (same id, other body) cannot happen in normal operation.
+ * Sending one response per visit (instead of the first tap at once and a second one later) is what
+ * keeps the overall score counted once while the follow-up answers stay attached to it.
+ */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var STR = JSON.parse(document.getElementById("kiosk-strings").textContent);
+  var VERSION = body.dataset.version || "k-dev";
+  var API = "/api/v1/kiosk/";
+  var KEY = { token: "kiosk.token", point: "kiosk.point", survey: "kiosk.survey", skew: "kiosk.skew" };
+  var params = new URLSearchParams(location.search);
+  var defaultLang = params.get("lang") || document.documentElement.lang;
+  if (defaultLang !== "en") defaultLang = "vi";
+  var lang = defaultLang;
+
+  var settings = {
+    idle_seconds: +body.dataset.idle || 30,
+    thanks_seconds: +body.dataset.thanks || 5,
+    low_score: +body.dataset.low || 2,
+    heartbeat_seconds: +body.dataset.heartbeat || 60,
+    sync_seconds: Math.min(+body.dataset.sync || 30, 30)
+  };
+
+  var token = localStorage.getItem(KEY.token);
+  var point = readJson(KEY.point);
+  var survey = null;
+  var pendingSurvey = null;
+  var revoked = false;
+  var screen = "message";
+  var current = null; // the open answer: {id, state, point, token, created, body}
+  var plan = [];
+  var stepIndex = -1;
+  var idleTimer = null;
+  var thanksTimer = null;
+  var swUpdated = false;
+
+  function $(id) { return document.getElementById(id); }
+  function t(key) { return (STR[lang] && STR[lang][key]) || STR.vi[key] || ""; }
+  function readJson(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function field(obj, name) { return lang === "en" ? obj[name + "_en"] || obj[name] : obj[name]; }
+
+  // crypto.randomUUID needs a secure context; a tablet on a plain-HTTP LAN still gets v4 UUIDs.
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // A tablet whose clock is far off would have its answers flagged "clock"; the server's time
+  // from the last contact corrects it. Small differences (network latency) are ignored.
+  function nowIso() {
+    var skew = +localStorage.getItem(KEY.skew) || 0;
+    return new Date(Date.now() + skew).toISOString();
+  }
+  function learnClock(serverTime) {
+    var server = Date.parse(serverTime);
+    if (isNaN(server)) return;
+    var skew = server - Date.now();
+    localStorage.setItem(KEY.skew, String(Math.abs(skew) > 60000 ? skew : 0));
+  }
+
+  /* ---------- IndexedDB queue ---------- */
+  var dbPromise = null;
+  function openDb() {
+    if (!dbPromise) {
+      dbPromise = new Promise(function (resolve, reject) {
+        var req = indexedDB.open("kiosk", 1);
+        req.onupgradeneeded = function () {
+          var db = req.result;
+          db.createObjectStore("queue", { keyPath: "id" });
+          db.createObjectStore("rejected", { keyPath: "id" });
+        };
+        req.onsuccess = function () { resolve(req.result); };
+        req.onerror = function () { reject(req.error); };
+      });
+    }
+    return dbPromise;
+  }
+  function store(name, mode, work) {
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(name, mode);
+        var result;
+        work(tx.objectStore(name), function (value) { result = value; });
+        tx.oncomplete = function () { resolve(result); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+  function putItem(item) {
+    var copy = JSON.parse(JSON.stringify(item));
+    return store("queue", "readwrite", function (s) { s.put(copy); });
+  }
+  function allItems() {
+    return store("queue", "readonly", function (s, done) {
+      var req = s.getAll();
+      req.onsuccess = function () { done(req.result || []); };
+    });
+  }
+  function deleteItem(id) {
+    return store("queue", "readwrite", function (s) { s.delete(id); });
+  }
+  function rejectItem(item, status, detail) {
+    // Kept aside, not silently dropped: the server refused this body and a retry cannot help.
+    var copy = JSON.parse(JSON.stringify(item));
+    copy.status = status;
+    copy.detail = detail;
+    return openDb().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(["queue", "rejected"], "readwrite");
+        tx.objectStore("rejected").put(copy);
+        tx.objectStore("queue").delete(item.id);
+        tx.oncomplete = resolve;
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+  function saveCurrent() {
+    if (!current) return Promise.resolve();
+    return putItem(current).catch(function (e) { console.error("kiosk: could not save the answer", e); });
+  }
+
+  /* ---------- sending ---------- */
+  var sending = false;
+  var dueAt = 0;          // earliest time of the next attempt
+  var retryAfterUntil = 0; // the server's 429 Retry-After, honoured even on `online`
+  var failures = 0;
+  var waiting = 0;
+
+  function authHeaders(tok) {
+    return { "Authorization": "Bearer " + tok, "Content-Type": "application/json" };
+  }
+  function timedFetch(url, options, ms) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, ms) : null;
+    if (controller) options.signal = controller.signal;
+    options.cache = "no-store";
+    options.credentials = "omit";
+    return fetch(url, options).finally(function () { clearTimeout(timer); });
+  }
+  function retryAfterSeconds(res) {
+    var value = res.headers.get("Retry-After");
+    var seconds = parseInt(value, 10);
+    if (isNaN(seconds)) {
+      var date = Date.parse(value);
+      seconds = isNaN(date) ? 5 : Math.ceil((date - Date.now()) / 1000);
+    }
+    return Math.max(1, Math.min(seconds, 3600));
+  }
+  function backOff() {
+    failures += 1;
+    dueAt = Date.now() + Math.min(Math.pow(2, failures), settings.sync_seconds) * 1000;
+  }
+
+  function showQueue(items) {
+    waiting = items.filter(function (i) { return i.state === "ready"; }).length;
+    $("queue-n").textContent = String(waiting);
+    $("queue").hidden = waiting === 0;
+  }
+
+  var again = false;
+  function flush(force) {
+    if (sending) { again = again || force; return Promise.resolve(); }
+    if (revoked || !token) return Promise.resolve();
+    var now = Date.now();
+    if (now < retryAfterUntil || (!force && now < dueAt)) return Promise.resolve();
+    sending = true;
+    return allItems().then(function (items) {
+      showQueue(items);
+      var ready = items.filter(function (i) { return i.state === "ready"; });
+      if (!ready.length) {
+        dueAt = Date.now() + settings.sync_seconds * 1000;
+        return false;
+      }
+      ready.sort(function (a, b) { return a.created - b.created; });
+      return sendEach(ready, 0);
+    }).catch(function (e) {
+      console.error("kiosk: send failed", e);
+      backOff();
+    }).then(function (more) {
+      sending = false;
+      // Answers finished while this batch was on the wire go out now, not at the next tick.
+      if (more || again) { again = false; return flush(true); }
+    });
+  }
+
+  // Resolves true when the batch went through and newer answers may be waiting.
+  function sendEach(items, index) {
+    if (index >= items.length) return Promise.resolve(true);
+    var item = items[index];
+    // An answer belongs to the point where it was given: after the tablet moved to another point
+    // it is sent with the token of the old pairing, never attributed to the new point.
+    var tok = !item.point || !point || item.point === point.code ? token : item.token;
+    return timedFetch(API + "responses", {
+      method: "POST", headers: authHeaders(tok), body: JSON.stringify(item.body)
+    }, 20000).then(function (res) {
+      if (res.status === 200 || res.status === 201) {
+        failures = 0;
+        return deleteItem(item.id).then(function () {
+          waiting = Math.max(0, waiting - 1);
+          $("queue-n").textContent = String(waiting);
+          $("queue").hidden = waiting === 0;
+          return sendEach(items, index + 1);
+        });
+      }
+      if (res.status === 429) {
+        retryAfterUntil = Date.now() + retryAfterSeconds(res) * 1000;
+        dueAt = retryAfterUntil;
+        return false;
+      }
+      if (res.status === 401) {
+        if (tok === token) { showRevoked(); return false; }
+        return rejectItem(item, 401, "old pairing revoked").then(function () { return sendEach(items, index + 1); });
+      }
+      if (res.status === 409 || res.status === 413 || res.status === 422) {
+        return res.text().then(function (text) {
+          console.warn("kiosk: answer refused", res.status, text);
+          return rejectItem(item, res.status, text.slice(0, 2000));
+        }).then(function () { return sendEach(items, index + 1); });
+      }
+      backOff();
+      return false;
+    }, function () {
+      backOff();
+      return false;
+    });
+  }
+
+  /* ---------- the survey, heartbeat and pairing state ---------- */
+  function applySurvey(data) {
+    if (data.settings) {
+      Object.keys(data.settings).forEach(function (k) { settings[k] = data.settings[k]; });
+      settings.sync_seconds = Math.min(settings.sync_seconds, 30);
+    }
+    if (data.point) point = data.point;
+    if (data.server_time) learnClock(data.server_time);
+    if (!data.survey) return;
+    // A survey change never lands in the middle of a citizen's answer.
+    if (current || (screen !== "start" && screen !== "message")) { pendingSurvey = data.survey; return; }
+    survey = data.survey;
+    pendingSurvey = null;
+    renderStart();
+  }
+
+  function fetchSurvey() {
+    return timedFetch(API + "survey", { headers: authHeaders(token) }, 15000).then(function (res) {
+      if (res.status === 401) { showRevoked(); return; }
+      if (!res.ok) return;
+      return res.json().then(function (data) {
+        localStorage.setItem(KEY.survey, JSON.stringify(data));
+        localStorage.setItem(KEY.point, JSON.stringify(data.point));
+        applySurvey(data);
+      });
+    }).catch(function () { /* offline: the stored copy stays in use */ });
+  }
+
+  function heartbeat() {
+    if (!token || revoked) return Promise.resolve();
+    return allItems().catch(function () { return []; }).then(function (items) {
+      return timedFetch(API + "heartbeat", {
+        method: "POST", headers: authHeaders(token), body: JSON.stringify({ version: VERSION, queue: items.length })
+      }, 15000);
+    }).then(function (res) {
+      if (res.status === 401) { showRevoked(); return; }
+      if (!res.ok) return;
+      return res.json().then(function (data) {
+        if (data.server_time) learnClock(data.server_time);
+        if (data.settings) applySurvey({ settings: data.settings });
+        var known = (pendingSurvey || survey || {}).id;
+        if (data.survey && data.survey.id !== known) return fetchSurvey();
+      });
+    }).catch(function () { /* offline: try again at the next beat */ });
+  }
+
+  function scheduleHeartbeat() {
+    setTimeout(function () {
+      heartbeat().then(scheduleHeartbeat, scheduleHeartbeat);
+    }, Math.max(1, settings.heartbeat_seconds) * 1000);
+  }
+
+  function showRevoked() {
+    revoked = true;
+    showMessage(t("revoked_title"), t("revoked"), true);
+  }
+
+  /* ---------- screens ---------- */
+  function show(name) {
+    ["message", "start", "reasons", "criterion", "comment", "thanks"].forEach(function (s) {
+      $("s-" + s).hidden = s !== name;
+    });
+    screen = name;
+    body.dataset.screen = name;
+  }
+
+  function showMessage(title, text, withLink) {
+    clearTimeout(idleTimer);
+    clearTimeout(thanksTimer);
+    $("message-title").textContent = title;
+    $("message-text").textContent = text || "";
+    $("message-link").hidden = !withLink;
+    show("message");
+  }
+
+  function faceFor(score, scale) {
+    var scores = scale.map(function (s) { return s.score; });
+    var lo = Math.min.apply(null, scores);
+    var hi = Math.max.apply(null, scores);
+    return hi === lo ? 3 : 1 + Math.round(((score - lo) * 4) / (hi - lo));
+  }
+
+  function renderFaces(container, onPick) {
+    container.textContent = "";
+    container.className = "faces faces-" + survey.scale.length;
+    survey.scale.forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "face face-" + faceFor(item.score, survey.scale);
+      button.dataset.score = item.score;
+      var svgNs = "http://www.w3.org/2000/svg";
+      var svg = document.createElementNS(svgNs, "svg");
+      svg.setAttribute("viewBox", "0 0 100 100");
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+      var use = document.createElementNS(svgNs, "use");
+      use.setAttribute("href", "#face-" + faceFor(item.score, survey.scale));
+      svg.appendChild(use);
+      var label = document.createElement("span");
+      label.className = "label";
+      label.textContent = field(item, "label");
+      button.appendChild(svg);
+      button.appendChild(label);
+      button.addEventListener("click", function () { onPick(item.score, button); });
+      container.appendChild(button);
+    });
+  }
+
+  function firstCriterion() { return survey.criteria[0]; }
+
+  function renderStart() {
+    if (!survey) return;
+    $("unit-name").textContent = point ? point.unit.name : "";
+    $("point-name").textContent = point ? point.name : "";
+    $("q-first").textContent = field(firstCriterion(), "question");
+    renderFaces($("faces-first"), onFirstTap);
+    if (screen === "message" && !revoked) show("start");
+  }
+
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (el) {
+      el.textContent = t(el.dataset.t);
+    });
+    var other = lang === "en" ? "vi" : "en";
+    $("lang").textContent = STR[lang].language;
+    $("lang").setAttribute("lang", other);
+    if (!survey) return;
+    renderStart();
+    if (screen === "reasons") renderReasons();
+    if (screen === "criterion") renderCriterion();
+  }
+
+  function startOver() {
+    clearTimeout(idleTimer);
+    clearTimeout(thanksTimer);
+    current = null;
+    plan = [];
+    stepIndex = -1;
+    $("comment-form").reset();
+    $("reply-fields").hidden = true;
+    $("reply-error").hidden = true;
+    if (swUpdated) { location.reload(); return; }
+    if (pendingSurvey) { survey = pendingSurvey; pendingSurvey = null; }
+    if (lang !== defaultLang) { lang = defaultLang; applyLanguage(); } else { renderStart(); }
+    show("start");
+  }
+
+  // The idle clock runs while an answer is open, and after a language switch, so the next
+  // citizen always finds the first screen in the tablet's own language.
+  function touchIdle() {
+    clearTimeout(idleTimer);
+    if (current || lang !== defaultLang) idleTimer = setTimeout(onIdle, settings.idle_seconds * 1000);
+  }
+
+  function onIdle() {
+    if (screen === "thanks" || screen === "message") return;
+    if (current) {
+      captureDraft();
+      finishAnswer();
+    }
+    startOver();
+  }
+
+  /* ---------- the citizen's flow ---------- */
+  function onFirstTap(score, button) {
+    if (current) finishAnswer();
+    button.classList.add("picked");
+    var answers = {};
+    answers[firstCriterion().code] = score;
+    current = {
+      id: uuid(),
+      state: "open",
+      created: Date.now(),
+      point: point ? point.code : null,
+      token: token,
+      body: { id: null, survey: survey.id, answers: answers, answered_at: nowIso() }
+    };
+    current.body.id = current.id;
+    plan = [];
+    var low = score <= settings.low_score && survey.reasons.length > 0;
+    if (low) plan.push({ kind: "reasons" });
+    survey.criteria.slice(1).forEach(function (c) { plan.push({ kind: "criterion", criterion: c }); });
+    plan.push({ kind: "comment" });
+    stepIndex = -1;
+    nextStep(); // the screen changes before any storage work: the tap answers within a frame
+    saveCurrent();
+  }
+
+  function nextStep() {
+    stepIndex += 1;
+    if (stepIndex >= plan.length) { finish(); return; }
+    var step = plan[stepIndex];
+    if (step.kind === "reasons") { renderReasons(); show("reasons"); }
+    if (step.kind === "criterion") { renderCriterion(); settle($("faces-criterion")); show("criterion"); }
+    if (step.kind === "comment") { show("comment"); }
+    touchIdle();
+  }
+
+  // A double tap on a face must not also answer the next question under the same finger.
+  function settle(el) {
+    el.classList.add("settling");
+    setTimeout(function () { el.classList.remove("settling"); }, 350);
+  }
+
+  function renderReasons() {
+    var chips = $("chips");
+    chips.textContent = "";
+    var chosen = (current && current.body.reasons) || [];
+    survey.reasons.forEach(function (reason) {
+      var chip = document.createElement("button");
+      chip.type = "button";
+      chip.className = "chip";
+      chip.setAttribute("aria-pressed", chosen.indexOf(reason.code) >= 0 ? "true" : "false");
+      chip.textContent = field(reason, "label");
+      chip.addEventListener("click", function () {
+        var on = chip.getAttribute("aria-pressed") !== "true";
+        chip.setAttribute("aria-pressed", on ? "true" : "false");
+        var list = (current.body.reasons || []).filter(function (c) { return c !== reason.code; });
+        if (on) list.push(reason.code);
+        current.body.reasons = list;
+        saveCurrent();
+      });
+      chips.appendChild(chip);
+    });
+  }
+
+  function renderCriterion() {
+    var step = plan[stepIndex];
+    var criteria = plan.filter(function (s) { return s.kind === "criterion"; });
+    $("step-count").textContent = (criteria.indexOf(step) + 1) + "/" + criteria.length;
+    $("q-criterion").textContent = field(step.criterion, "question");
+    renderFaces($("faces-criterion"), function (score, button) {
+      button.classList.add("picked");
+      current.body.answers[step.criterion.code] = score;
+      nextStep();
+      saveCurrent();
+    });
+  }
+
+  function contactFromForm(strict) {
+    if (!$("reply").checked) return null;
+    var name = $("contact-name").value.trim();
+    var phone = $("contact-phone").value.trim();
+    if ((name || phone) && $("consent").checked) return { name: name, phone: phone, consent: true };
+    return strict ? false : null;
+  }
+
+  // What was typed before an idle reset is kept; contact details only with the consent ticked.
+  function captureDraft() {
+    if (!current || screen !== "comment") return;
+    var comment = $("comment").value.trim();
+    if (comment) current.body.comment = comment;
+    var contact = contactFromForm(false);
+    if (contact) current.body.contact = contact;
+  }
+
+  function finishAnswer() {
+    if (!current) return;
+    var item = current;
+    item.state = "ready";
+    current = null;
+    putItem(item).then(function () { return flush(true); }).catch(function (e) {
+      console.error("kiosk: could not queue the answer", e);
+    });
+  }
+
+  function finish() {
+    finishAnswer();
+    clearTimeout(idleTimer);
+    show("thanks");
+    thanksTimer = setTimeout(startOver, settings.thanks_seconds * 1000);
+  }
+
+  /* ---------- wiring ---------- */
+  document.addEventListener("click", function (event) {
+    var action = event.target.closest && event.target.closest("[data-action]");
+    if (!action || !current) return;
+    if (action.dataset.action === "next") nextStep();
+    if (action.dataset.action === "finish") finish();
+  });
+  $("reply").addEventListener("change", function () {
+    $("reply-fields").hidden = !$("reply").checked;
+    $("reply-error").hidden = true;
+  });
+  $("comment-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!current) return;
+    if (contactFromForm(true) === false) { $("reply-error").hidden = false; return; }
+    captureDraft();
+    finish();
+  });
+  $("lang").addEventListener("click", function () {
+    lang = lang === "en" ? "vi" : "en";
+    applyLanguage();
+    touchIdle();
+  });
+  ["pointerdown", "keydown", "input"].forEach(function (type) {
+    document.addEventListener(type, touchIdle, { passive: true });
+  });
+  // No long-press menus or pinch gestures on a public tablet.
+  document.addEventListener("contextmenu", function (event) {
+    if (!event.target.closest("input, textarea")) event.preventDefault();
+  });
+  document.addEventListener("gesturestart", function (event) { event.preventDefault(); });
+  window.addEventListener("online", function () { failures = 0; dueAt = 0; flush(true); });
+
+  // Keep the screen on where the browser allows it.
+  var wakeLock = null;
+  function keepAwake() {
+    if (!navigator.wakeLock || document.visibilityState !== "visible" || wakeLock) return;
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      lock.addEventListener("release", function () { wakeLock = null; });
+    }).catch(function () { /* not granted: the tablet's own settings decide */ });
+  }
+  document.addEventListener("visibilitychange", function () {
+    keepAwake();
+    if (document.visibilityState === "visible") flush(true);
+  });
+
+  function registerWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    var hadController = !!navigator.serviceWorker.controller;
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      // A new shell is ready; it is loaded at the next quiet moment, never mid-answer.
+      if (hadController) swUpdated = true;
+      hadController = true;
+    });
+    navigator.serviceWorker.register(body.dataset.sw, { scope: "/kiosk/" }).catch(function (e) {
+      console.warn("kiosk: no service worker", e);
+    });
+  }
+
+  function start() {
+    $("lang").textContent = STR[lang].language;
+    if (lang !== document.documentElement.lang) applyLanguage();
+    registerWorker();
+    keepAwake();
+    // Answers left open by a reload, crash or power loss are complete as they stand.
+    allItems().then(function (items) {
+      var stale = items.filter(function (i) { return i.state === "open"; });
+      return Promise.all(stale.map(function (i) { i.state = "ready"; return putItem(i); }));
+    }).catch(function (e) { console.error("kiosk: queue unavailable", e); }).then(function () {
+      flush(true);
+    });
+    setInterval(function () { flush(false); }, 1000);
+    if (!token) {
+      showMessage(t("unpaired_title"), t("unpaired"), true);
+      return;
+    }
+    var stored = readJson(KEY.survey);
+    if (stored && stored.survey) applySurvey(stored);
+    else showMessage(t("loading"), "", false);
+    fetchSurvey().then(function () {
+      if (!survey && !revoked) showMessage(t("no_survey"), "", false);
+      return heartbeat();
+    }).then(scheduleHeartbeat, scheduleHeartbeat);
+  }
+
+  start();
+})();
