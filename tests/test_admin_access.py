@@ -1,0 +1,186 @@
+"""The role × route matrix, built from app.url_map: every admin route, as every role, for the
+caller's own unit and for another unit. A new route that is not classified here fails the suite."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+
+from core.accounts import create_api_token, create_user
+from core.devices import create_pairing_code, pair_device
+from core.extensions import db
+from core.models import ApiToken, CompetitionPeriod, Milestone, Survey, User
+from tests.conftest import csrf_token
+from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
+
+# endpoint -> (access level, what the URL points at)
+ROUTES = {
+    "admin.login": ("public", None),
+    "admin.openapi": ("public", None),
+    "admin.units": ("api", None),
+    "admin.points": ("api", None),
+    "admin.satisfaction": ("api", None),
+    "admin.logout": ("read", None),
+    "admin.change_password": ("read", None),
+    "admin.index": ("read", "unit"),
+    "admin.report": ("read", "unit"),
+    "admin.chart": ("read", "unit"),
+    "admin.export_xlsx": ("read", "unit"),
+    "admin.export_csv": ("read", "unit"),
+    "admin.export_pdf": ("read", "unit"),
+    "admin.tokens": ("read", None),
+    "admin.token_new": ("read", None),
+    "admin.token_revoke": ("read", "token"),
+    "admin.point_list": ("manage", None),
+    "admin.point_new": ("manage", None),
+    "admin.point_rotate": ("manage", "point"),
+    "admin.point_active": ("manage", "point"),
+    "admin.point_poster": ("manage", "point"),
+    "admin.point_visit_slips": ("manage", "point"),
+    "admin.pairing_code": ("manage", "point"),
+    "admin.devices": ("manage", None),
+    "admin.device_rename": ("manage", "device"),
+    "admin.device_revoke": ("manage", "device"),
+    "admin.users": ("manage", None),
+    "admin.user_new": ("manage", None),
+    "admin.user_reset": ("manage", "user"),
+    "admin.user_active": ("manage", "user"),
+    "admin.unit_list": ("province", None),
+    "admin.import_file": ("province", None),
+    "admin.groups": ("province", None),
+    "admin.surveys": ("province", None),
+    "admin.survey_edit": ("province", "survey"),
+    "admin.survey_activate": ("province", "survey"),
+    "admin.periods": ("province", None),
+    "admin.milestone_add": ("province", "period"),
+    "admin.milestone_delete": ("province", "milestone"),
+    "admin.audit_log": ("province", None),
+}
+ALLOWED = {
+    "read": {"province_admin", "unit_manager", "viewer"},
+    "manage": {"province_admin", "unit_manager"},
+    "province": {"province_admin"},
+    "api": {"province_admin", "unit_manager", "viewer"},
+}
+ROLES = ("anonymous", "province_admin", "unit_manager", "viewer")
+EXTRA_VALUES = {
+    "admin.report": {"view": "units"},
+    "admin.chart": {"name": "trend", "fmt": "png"},
+    "admin.export_csv": {"view": "units"},
+    "admin.point_poster": {"fmt": "png"},
+}
+FORMS = {
+    "admin.user_new": lambda role: {"username": f"new-{role}", "role": "viewer", "unit": "H-HOIAN"},
+    "admin.point_visit_slips": lambda role: {"count": "2"},
+    "admin.device_rename": lambda role: {"name": "Quầy 1"},
+}
+USERNAMES = {"province_admin": "admin", "unit_manager": "hoian", "viewer": "xem"}
+
+
+def admin_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
+
+
+def test_every_admin_route_is_classified(demo):
+    endpoints = {rule.endpoint for rule in admin_rules(demo)}
+    assert endpoints - ROUTES.keys() == set(), "classify the new admin route(s) in ROUTES"
+    assert ROUTES.keys() - endpoints == set(), "ROUTES names a route that no longer exists"
+    for endpoint, (level, _kind) in ROUTES.items():
+        declared = getattr(demo.view_functions[endpoint], "access_level", None)
+        if level in ("read", "manage", "province"):
+            assert declared == level, f"{endpoint} is declared {declared!r} but classified {level!r}"
+
+
+def _objects(app) -> dict:
+    """Objects of the unit manager's own unit (H-HOIAN) and of another unit (H-TAMKY)."""
+    seed(app)
+    with app.app_context():
+        own_point, other_point = point(OWN_POINT), point(OTHER_POINT)
+        own_device = pair_device(create_pairing_code(own_point), "Quầy Hội An").device
+        other_device = pair_device(create_pairing_code(other_point), "Quầy Tam Kỳ").device
+        own_user = create_user("xem-hoian", "viewer", "viewer-pass-1", "H-HOIAN")
+        other_user = create_user("xem-tamky", "viewer", "viewer-pass-2", "H-TAMKY")
+        for username in ("admin", "hoian", "xem"):
+            create_api_token(db.session.scalar(sa.select(User).where(User.username == username)), "mine")
+        create_api_token(other_user, "someone else's")
+        tokens = {row.user.username: row.id for row in db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id))}
+        period = db.session.scalar(sa.select(CompetitionPeriod))
+        milestone = db.session.scalar(sa.select(Milestone))
+        survey = db.session.scalar(sa.select(Survey))
+        return {
+            "point": ({"point_id": own_point.id}, {"point_id": other_point.id}),
+            "device": ({"device_id": own_device.id}, {"device_id": other_device.id}),
+            "user": ({"user_id": own_user.id}, {"user_id": other_user.id}),
+            "unit": ({"unit": "H-HOIAN"}, {"unit": "H-TAMKY"}),
+            "token": tokens,
+            "survey": ({"survey_id": survey.id},),
+            "period": ({"period_id": period.id},),
+            "milestone": ({"milestone_id": milestone.id},),
+        }
+
+
+def _cases(objects: dict, endpoint: str, kind: str | None, role: str):
+    """(label, URL values) for the own-unit case and, where it exists, the other-unit case."""
+    base = EXTRA_VALUES.get(endpoint, {})
+    if kind is None:
+        return [("own", dict(base))]
+    if kind == "token":
+        tokens = objects["token"]
+        mine = tokens.get(USERNAMES.get(role, "admin"))
+        return [("own", {"token_id": mine}), ("other", {"token_id": tokens["xem-tamky"]})]
+    return [(label, {**base, **values}) for label, values in zip(("own", "other"), objects[kind], strict=False)]
+
+
+def _expected(level: str, kind: str | None, role: str, label: str, endpoint: str) -> set[int]:
+    if level == "public":
+        if endpoint == "admin.login" and role != "anonymous":
+            return {302}
+        return {200}
+    if role == "anonymous":
+        return {401} if level == "api" else {302}
+    if role not in ALLOWED[level]:
+        return {403}
+    if label == "other" and role != "province_admin":
+        if kind == "unit" and role == "unit_manager":
+            return {403}  # a report filter naming another unit
+        if kind in ("point", "device", "user") and role == "unit_manager":
+            return {404}  # another unit's object is answered as if it did not exist
+        if kind == "token":
+            return {404}
+    return {200, 302}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_route_matrix(demo, role):
+    objects = _objects(demo)
+    client = demo.test_client()
+    if role != "anonymous":
+        login_as(client, role)
+        token = csrf_token(client.get("/admin/password").get_data(as_text=True))
+    else:
+        token = csrf_token(client.get("/admin/login").get_data(as_text=True))
+    rules = sorted(admin_rules(demo), key=lambda r: (r.endpoint == "admin.logout", r.endpoint))
+    failures = []
+    checked = 0
+    for rule in rules:
+        level, kind = ROUTES[rule.endpoint]
+        for label, values in _cases(objects, rule.endpoint, kind, role):
+            with demo.test_request_context():
+                url = url_for(rule.endpoint, **values)
+            if "GET" in rule.methods:
+                response = client.get(url)
+            else:
+                form = FORMS.get(rule.endpoint, lambda _r: {})(role)
+                response = client.post(url, data={**form, "csrf_token": token})
+            expected = _expected(level, kind, role, label, rule.endpoint)
+            checked += 1
+            if response.status_code not in expected:
+                failures.append(
+                    f"{role} {rule.methods - {'HEAD', 'OPTIONS'}} {url} ({label}): "
+                    f"{response.status_code}, expected {sorted(expected)}"
+                )
+            if response.status_code == 302 and role != "anonymous" and rule.endpoint != "admin.logout":
+                assert "/admin/login" not in (response.location or ""), url
+    assert not failures, "\n".join(failures)
+    assert checked >= len(ROUTES)
