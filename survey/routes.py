@@ -13,7 +13,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import csrf, db, limiter, select_locale
-from core.models import Point, VisitCode
+from core.models import Point, Survey, VisitCode
 from core.responses import active_survey, record_response
 from core.visit_codes import find_visit_code, usable
 from survey import bp
@@ -65,7 +65,7 @@ def thanks():
 
 
 def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = None):
-    survey = active_survey()
+    survey = _posted_survey() if request.method == "POST" else active_survey()
     if survey is None:
         return _message(503, _("Khảo sát đang tạm dừng"), _("Vui lòng quay lại sau. Xin cảm ơn Ông/Bà."))
     locale = select_locale()
@@ -92,6 +92,7 @@ def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = N
             comment=form.comment.data or None,
             contact=contact,
             visit_code=visit_code,
+            survey=form.survey,
             repeat=channel == "qr" and _voted_recently(point),
             consent_text=_consent_text(point) if contact else None,
         )
@@ -112,6 +113,17 @@ def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = N
     response = redirect(url_for("survey.thanks", reply="1" if contact else None))
     _remember_vote(response, point)
     return response
+
+
+def _posted_survey() -> Survey | None:
+    """The survey version the page was built from, so a page opened before a new version was
+    activated is still understood; the active version when the page did not say."""
+    value = request.form.get("survey", "")
+    if value.isdigit() and len(value) < 10:
+        survey = db.session.get(Survey, int(value))
+        if survey is not None:
+            return survey
+    return active_survey()
 
 
 def _form_page(point: Point, form, locale: str, *, expired: bool = False, status: int = 200):

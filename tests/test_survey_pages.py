@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from core.extensions import db
-from core.models import Point, Response, Survey, VisitCode
+from core.models import Criterion, Point, Response, Survey, VisitCode
 from core.timeutil import utcnow
 from core.visit_codes import create_visit_codes
 from survey.routes import REPEAT_SALT
@@ -40,7 +40,8 @@ def open_form(client, url: str) -> dict:
     page = client.get(url)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    return {"csrf_token": csrf_token(html), "response_id": response_id(html)}
+    survey = re.search(r'name="survey" value="(\d+)"', html).group(1)
+    return {"csrf_token": csrf_token(html), "response_id": response_id(html), "survey": survey}
 
 
 def submit(client, url: str, form: dict | None = None, **fields):
@@ -268,6 +269,23 @@ def test_english_switch(client, point):
     assert 'href="/s/' in html and "?lang=vi" in html
     # The choice sticks (cookie) for the next page.
     assert '<html lang="en">' in client.get(f"/s/{point['token']}").get_data(as_text=True)
+
+
+def test_page_opened_before_a_new_survey_version_still_counts(app, client, point):
+    url = f"/s/{point['token']}"
+    form = open_form(client, url)
+    with app.app_context():
+        old = db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)))
+        old_id = old.id
+        old.active = False
+        new = Survey(code="default", version=99, title="v99", scale=old.scale, active=True)
+        new.criteria = [Criterion(code="overall", label="Chung", question="Hài lòng không?", required=True)]
+        db.session.add(new)
+        db.session.commit()
+    assert submit(client, url, form, q_overall="5", q_welcome="4").status_code == 302
+    [row] = rows(app)
+    assert row.survey_id == old_id and scores(row) == {"overall": 5, "welcome": 4}
+    assert "q_welcome" not in client.get(url).get_data(as_text=True)  # new pages use the new version
 
 
 def test_no_active_survey_is_a_friendly_page(app, client, point):
