@@ -343,7 +343,7 @@ def test_meeting_report_pdf(seeded_app):
     response = client.get("/admin/exports/report.pdf?period=2023-2024&from=2021-01-01&to=2030-12-31")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
-    # Two summary pages (40 units, 34 a page), the units chart, then one page per unit with answers.
+    # Two summary pages (39 units, 34 a page), the units chart, then one page per unit with answers.
     assert len(reader.pages) == 2 + 1 + 2
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Chỉ số hài lòng chung" in text

@@ -1,0 +1,85 @@
+"""Playwright: sign in, open a report, change the filter, download the XLSX and read it back."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+
+def _shot(page, name: str) -> None:
+    # Screenshots for the README are written only when asked: SCREENSHOT_DIR=docs/screenshots.
+    folder = os.environ.get("SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"admin-{name}.png"), full_page=True)
+
+
+def _images_loaded(page) -> None:
+    # Polled from Python: wait_for_function would eval() inside a page whose CSP forbids it.
+    script = "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
+    for _ in range(100):
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("a chart image did not load")
+
+
+def test_admin_report_filter_and_xlsx_download(live_server, browser, tmp_path):
+    from core.demo import load_demo
+
+    with live_server.app.app_context():
+        load_demo(sample_days=28)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        page.goto(f"{live_server.url}/admin/login")
+        page.get_by_label("Tên đăng nhập").fill("admin")
+        page.get_by_label("Mật khẩu").fill("demo-admin-2026")
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(re.compile(r"/admin/$"))
+        headline = page.locator("#headline-responses").inner_text()
+        assert int(headline.replace(".", "")) > 100
+        _images_loaded(page)
+        _shot(page, "dashboard")
+
+        page.get_by_role("link", name="Báo cáo", exact=True).click()
+        page.wait_for_url(re.compile(r"/admin/reports/units"))
+        assert page.locator("#report-table tbody tr").count() == 39
+        _images_loaded(page)
+        _shot(page, "units")
+
+        page.get_by_label("Đơn vị", exact=True).select_option("H-HOIAN")
+        page.get_by_role("button", name="Xem báo cáo").click()
+        page.wait_for_url(re.compile(r"unit=H-HOIAN"))
+        rows = page.locator("#report-table tbody tr")
+        assert rows.count() == 1
+        shown_responses = int(rows.first.locator("td.num").first.inner_text().replace(".", ""))
+        shown_index = rows.first.locator("td.index").inner_text()
+
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Excel (tất cả các bảng)").click()
+        download = info.value
+        assert download.suggested_filename.endswith(".xlsx") and "H-HOIAN" in download.suggested_filename
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        workbook = load_workbook(target)
+        units = list(workbook["Đơn vị"].iter_rows(min_row=2, values_only=True))
+        assert [row[0] for row in units] == ["H-HOIAN"]
+        assert units[0][3] == shown_responses
+        assert f"{units[0][5]:.1f}".replace(".", ",") == shown_index
+
+        page.get_by_role("link", name="Ý kiến người dân").click()
+        page.wait_for_url(re.compile(r"/admin/reports/comments\?.*unit=H-HOIAN"))
+        _shot(page, "comments")
+        page.get_by_role("link", name="Giờ × ngày trong tuần").click()
+        _images_loaded(page)
+        _shot(page, "heatmap")
+        assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+    finally:
+        context.close()
