@@ -175,7 +175,9 @@ def draw_channels(figure, channels: Sequence[GroupFigures]) -> None:
     values = [c.index or 0 for c in channels]
     bars = axes.bar(labels, values, color=COLOURS["bar"])
     for bar, channel in zip(bars, channels, strict=True):
-        text = f"{channel.index:.1f}%\n{channel.responses} lượt".replace(".", ",") if channel.index is not None else "0 lượt"
+        text = "0 lượt"
+        if channel.index is not None:
+            text = f"{channel.index:.1f}%".replace(".", ",") + f"\n{channel.responses} lượt"
         axes.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom", fontsize=8)
     axes.set_ylim(0, 115)
     axes.set_ylabel("Chỉ số hài lòng (%)")
