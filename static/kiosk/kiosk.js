@@ -373,8 +373,8 @@
     $("lang").setAttribute("lang", other);
     if (!survey) return;
     renderStart();
-    if (screen === "reasons") renderReasons();
-    if (screen === "criterion") renderCriterion();
+    if (current && screen === "reasons") renderReasons();
+    if (current && screen === "criterion") renderCriterion();
   }
 
   function startOver() {
@@ -388,8 +388,8 @@
     $("reply-error").hidden = true;
     if (swUpdated) { location.reload(); return; }
     if (pendingSurvey) { survey = pendingSurvey; pendingSurvey = null; }
-    if (lang !== defaultLang) { lang = defaultLang; applyLanguage(); } else { renderStart(); }
     show("start");
+    if (lang !== defaultLang) { lang = defaultLang; applyLanguage(); } else { renderStart(); }
   }
 
   // The idle clock runs while an answer is open, and after a language switch, so the next

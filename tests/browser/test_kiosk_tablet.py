@@ -1,0 +1,407 @@
+"""The kiosk tablet driven as a citizen would, in Debian's Chromium at tablet size: pairing, every
+face, follow-ups, idle reset, an offline queue through reloads, revocation, 429 storms, misuse
+flagging and survey updates. Every check ends in the database."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import flask
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from core.devices import revoke_device
+from core.extensions import db
+from core.models import Criterion, KioskDevice, Point, Reason, Response, Survey, Unit
+from tests.browser.conftest import LiveServer
+
+LABELS = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
+FAST = {
+    "KIOSK_IDLE_SECONDS": 2,
+    "KIOSK_THANKS_SECONDS": 1,
+    "KIOSK_HEARTBEAT_SECONDS": 1,
+    "KIOSK_SYNC_SECONDS": 2,
+    "KIOSK_MISUSE_SECONDS": 0,
+}
+
+
+@pytest.fixture
+def serve(make_app):
+    """Start the app with kiosk settings on a free port, with one unit and its reception point."""
+    servers = []
+
+    def start(**config):
+        probe = make_server("127.0.0.1", 0, lambda environ, start_response: [])
+        port = probe.server_port
+        probe.server_close()
+        app = make_app(PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", **{**FAST, **config})
+        with app.app_context():
+            unit = Unit(code="H-HOIAN", name="Thanh tra thành phố Hội An", kind="district")
+            db.session.add(
+                Point(code="H-HOIAN-P1", name="Bộ phận tiếp công dân", unit=unit, public_token=uuid.uuid4().hex)
+            )
+            db.session.commit()
+        statuses: list[tuple[str, int]] = []
+
+        @app.after_request
+        def note_status(response):
+            # What the server answered, whatever the browser's instrumentation reports.
+            statuses.append((flask.request.path, response.status_code))
+            return response
+
+        server = LiveServer(app, port).start()
+        server.statuses = statuses
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def page(tablet):
+    page = tablet.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    assert not errors, errors
+
+
+def pair(server, page):
+    result = server.app.test_cli_runner().invoke(args=["pair-kiosk", "H-HOIAN-P1"])
+    assert result.exit_code == 0, result.output
+    url = result.stdout.strip()
+    assert url.startswith(f"{server.url}/kiosk/pair?code=")
+    page.goto(url)
+    page.wait_for_url(f"{server.url}/kiosk/")
+    expect(page.get_by_role("button", name="Rất hài lòng", exact=True)).to_be_visible()
+
+
+def rows(server) -> list[Response]:
+    with server.app.app_context():
+        result = list(
+            db.session.scalars(
+                sa.select(Response)
+                .options(sa.orm.selectinload(Response.answers), sa.orm.selectinload(Response.reasons))
+                .order_by(Response.answered_at)
+            )
+        )
+        for row in result:
+            row.scores = {a.criterion.code: a.score for a in row.answers}
+            row.reason_codes = sorted(r.reason.code for r in row.reasons)
+        db.session.expunge_all()
+        db.session.remove()
+        return result
+
+
+def wait_rows(server, n: int, timeout: float = 20) -> list[Response]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = rows(server)
+        if len(found) >= n or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def tap(page, label: str) -> None:
+    page.get_by_role("button", name=label, exact=True).click()
+
+
+def quick_answer(page, label: str) -> None:
+    """A citizen who taps one face and finishes at once, then the screen comes back."""
+    tap(page, label)
+    page.get_by_role("button", name="Kết thúc").click()
+    expect(page.get_by_text("Cảm ơn Ông/Bà!")).to_be_visible()
+    expect(page.get_by_role("button", name=LABELS[0], exact=True)).to_be_visible()
+
+
+def queue_badge(page):
+    return page.locator("#queue-n")
+
+
+def test_pair_through_the_url_and_tap_each_face(serve, page):
+    server = serve()
+    pair(server, page)
+    expect(page.get_by_text("Thanh tra thành phố Hội An")).to_be_visible()
+    expect(page.get_by_text("Bộ phận tiếp công dân")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ông/Bà có hài lòng với lần làm việc hôm nay không?")).to_be_visible()
+    faces = page.locator("#faces-first button")
+    expect(faces).to_have_count(5)
+    for index, label in enumerate(LABELS):
+        button = faces.nth(index)
+        expect(button).to_have_accessible_name(label)
+        box = button.bounding_box()
+        assert box["width"] >= 150 and box["height"] >= 150
+    with server.app.app_context():
+        device = db.session.scalar(sa.select(KioskDevice))
+        assert device.point.code == "H-HOIAN-P1"
+        device_id = device.id
+    for label in LABELS:
+        quick_answer(page, label)
+    stored = wait_rows(server, 5)
+    assert [r.scores for r in stored] == [{"overall": s} for s in range(1, 6)]
+    assert {r.channel for r in stored} == {"kiosk"}
+    assert {r.device_id for r in stored} == {device_id}
+    assert all(r.flag is None for r in stored)
+    expect(page.locator("#queue")).to_be_hidden()
+    with server.app.app_context():
+        device = db.session.get(KioskDevice, device_id)
+        assert device.app_version.startswith("k-")
+        assert device.last_seen_at is not None
+
+
+def test_low_score_asks_reasons_then_follow_ups_and_a_reply(serve, page):
+    server = serve()
+    pair(server, page)
+    tap(page, "Không hài lòng")
+    expect(page.get_by_role("heading", name="Điều gì khiến Ông/Bà chưa hài lòng?")).to_be_visible()
+    page.get_by_role("button", name="Phải chờ lâu").click()
+    page.get_by_role("button", name="Thái độ chưa tốt").click()
+    expect(page.get_by_role("button", name="Phải chờ lâu")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_role("heading", name="Ông/Bà có được đón tiếp niềm nở không?")).to_be_visible()
+    tap(page, "Bình thường")
+    expect(page.get_by_role("heading", name="Ông/Bà có được hướng dẫn tận tình, dễ hiểu không?")).to_be_visible()
+    page.get_by_role("button", name="Bỏ qua").click()
+    expect(
+        page.get_by_role("heading", name="Nơi làm việc có thân thiện, sạch sẽ, gọn gàng, hiện đại không?")
+    ).to_be_visible()
+    tap(page, "Hài lòng")
+    page.get_by_label("Góp ý (không bắt buộc)").fill("Phải chờ gần một tiếng.")
+    consent = page.get_by_label("Tôi đồng ý", exact=False)
+    page.get_by_label("Tôi muốn được cơ quan trả lời").check()
+    expect(consent).not_to_be_checked()
+    page.get_by_role("textbox", name="Họ và tên").fill("Nguyễn Thị B")
+    page.get_by_role("textbox", name="Số điện thoại").fill("0905 123 456")
+    page.get_by_role("button", name="Gửi").click()
+    expect(page.get_by_role("alert")).to_contain_text("đánh dấu đồng ý")
+    consent.check()
+    page.get_by_role("button", name="Gửi").click()
+    expect(page.get_by_text("Cảm ơn Ông/Bà!")).to_be_visible()
+    [stored] = wait_rows(server, 1)
+    assert stored.scores == {"overall": 2, "welcome": 3, "office": 4}
+    assert stored.reason_codes == ["attitude", "wait"]
+    assert stored.comment == "Phải chờ gần một tiếng."
+    assert stored.contact_name == "Nguyễn Thị B" and stored.contact_phone == "0905 123 456"
+    assert stored.contact_consent_at is not None
+    # A good score goes straight to the next question, and the thank-you is the same for everyone.
+    expect(page.get_by_role("button", name=LABELS[0], exact=True)).to_be_visible()
+    tap(page, "Rất hài lòng")
+    expect(page.get_by_role("heading", name="Ông/Bà có được đón tiếp niềm nở không?")).to_be_visible()
+    page.get_by_role("button", name="Kết thúc").click()
+    expect(page.get_by_text("Cảm ơn Ông/Bà!")).to_be_visible()
+    assert [r.scores for r in wait_rows(server, 2)] == [{"overall": 2, "welcome": 3, "office": 4}, {"overall": 5}]
+
+
+def test_idle_reset_keeps_the_partial_answer_and_the_language(serve, page):
+    server = serve()
+    pair(server, page)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Are you satisfied with your visit today?")).to_be_visible()
+    tap(page, "Satisfied")
+    expect(page.get_by_role("heading", name="Were you welcomed warmly?")).to_be_visible()
+    tap(page, "Very satisfied")
+    expect(page.get_by_role("heading", name="Were you guided clearly and wholeheartedly?")).to_be_visible()
+    started = time.monotonic()
+    # The citizen walks away: back to the first screen, in Vietnamese, after the idle time.
+    expect(page.get_by_role("heading", name="Ông/Bà có hài lòng với lần làm việc hôm nay không?")).to_be_visible(
+        timeout=8000
+    )
+    assert time.monotonic() - started >= 1.5
+    [stored] = wait_rows(server, 1)
+    assert stored.scores == {"overall": 4, "welcome": 5}
+    # Only the tap, then nothing: still one valid answer.
+    tap(page, "Bình thường")
+    expect(page.get_by_role("heading", name="Ông/Bà có được đón tiếp niềm nở không?")).to_be_visible()
+    expect(page.locator("#faces-first")).to_be_visible(timeout=8000)
+    assert [r.scores for r in wait_rows(server, 2)] == [{"overall": 4, "welcome": 5}, {"overall": 3}]
+
+
+def test_offline_taps_survive_a_reload_and_arrive_exactly_once(serve, page, tablet):
+    server = serve()
+    pair(server, page)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    tablet.set_offline(True)
+    for label in ("Rất hài lòng", "Hài lòng", "Không hài lòng"):
+        quick_answer(page, label)
+    expect(queue_badge(page)).to_have_text("3")
+    expect(page.locator("#queue")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("button", name="Bình thường", exact=True)).to_be_visible()
+    expect(queue_badge(page)).to_have_text("3")
+    quick_answer(page, "Bình thường")
+    tap(page, "Rất không hài lòng")  # left open on the reasons screen by a reload
+    expect(page.get_by_role("heading", name="Điều gì khiến Ông/Bà chưa hài lòng?")).to_be_visible()
+    page.reload()
+    expect(page.locator("#faces-first")).to_be_visible()
+    expect(queue_badge(page)).to_have_text("5")
+    queued = page.evaluate(
+        """() => new Promise(resolve => {
+            const open = indexedDB.open("kiosk");
+            open.onsuccess = () => {
+                const req = open.result.transaction("queue").objectStore("queue").getAll();
+                req.onsuccess = () => resolve(req.result.map(i => i.id));
+            };
+        })"""
+    )
+    assert len(set(queued)) == 5
+    assert rows(server) == []
+    tablet.set_offline(False)
+    stored = wait_rows(server, 5)
+    expect(page.locator("#queue")).to_be_hidden(timeout=10000)
+    assert sorted(str(r.id) for r in stored) == sorted(queued)
+    assert sorted(r.scores["overall"] for r in stored) == [1, 2, 3, 4, 5]
+    # Reloading and waiting online sends nothing again.
+    page.reload()
+    expect(page.locator("#faces-first")).to_be_visible()
+    time.sleep(2.5)
+    assert len(rows(server)) == 5
+
+
+def test_a_revoked_tablet_asks_calmly_to_be_paired_again(serve, page):
+    server = serve()
+    pair(server, page)
+    with server.app.app_context():
+        revoke_device(db.session.scalar(sa.select(KioskDevice)))
+    expect(page.get_by_role("heading", name="Máy tính bảng cần được kết nối lại")).to_be_visible(timeout=8000)
+    expect(page.get_by_text("Vui lòng nhờ cán bộ kết nối lại.", exact=False)).to_be_visible()
+    expect(page.locator("#faces-first")).to_be_hidden()
+    # Pairing again brings the kiosk back.
+    pair(server, page)
+    quick_answer(page, "Hài lòng")
+    assert len(wait_rows(server, 1)) == 1
+
+
+def test_a_429_storm_still_delivers_everything(serve, page, tablet):
+    server = serve(KIOSK_DEVICE_LIMIT="2 per 1 second")
+    pair(server, page)
+    tablet.set_offline(True)
+    labels = ["Rất hài lòng", "Hài lòng", "Bình thường", "Rất hài lòng", "Hài lòng", "Bình thường", "Hài lòng"]
+    for label in labels:
+        quick_answer(page, label)
+    expect(queue_badge(page)).to_have_text(str(len(labels)))
+    tablet.set_offline(False)
+    stored = wait_rows(server, len(labels), timeout=30)
+    assert len(stored) == len(labels)
+    statuses = [status for path, status in server.statuses if path == "/api/v1/kiosk/responses"]
+    assert statuses.count(429) >= 1
+    assert statuses.count(201) == len(labels)
+    expect(page.locator("#queue")).to_be_hidden(timeout=10000)
+
+
+def test_misuse_is_flagged_by_the_time_of_the_tap(serve, page, tablet):
+    server = serve(KIOSK_MISUSE_SECONDS=3)
+    pair(server, page)
+    quick_answer(page, "Rất hài lòng")
+    quick_answer(page, "Rất hài lòng")  # about a second later: a second tap of the same person
+    stored = wait_rows(server, 2)
+    assert [r.flag for r in stored] == [None, "misuse"]
+    # Taps far apart while offline arrive together, and are not flagged.
+    time.sleep(3.2)
+    tablet.set_offline(True)
+    quick_answer(page, "Hài lòng")
+    time.sleep(3.2)
+    quick_answer(page, "Hài lòng")
+    tablet.set_offline(False)
+    stored = wait_rows(server, 4)
+    assert [r.flag for r in stored] == [None, "misuse", None, None]
+    assert abs((stored[3].received_at - stored[2].received_at).total_seconds()) < 3
+
+
+def test_a_survey_update_reaches_the_tablet_and_queued_answers_keep_their_version(serve, page, tablet):
+    server = serve()
+    pair(server, page)
+    tablet.set_offline(True)
+    quick_answer(page, "Hài lòng")
+    with server.app.app_context():
+        old = db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)))
+        old_id = old.id
+        new = Survey(code=old.code, version=old.version + 1, title=old.title, scale=old.scale, active=True)
+        new.criteria = [
+            Criterion(
+                code="overall",
+                label="Chung",
+                question="Ông/Bà đánh giá thế nào về buổi làm việc hôm nay?",
+                question_en="How was your visit today?",
+                required=True,
+                position=0,
+            ),
+            Criterion(code="speed", label="Nhanh chóng", question="Hồ sơ được giải quyết có nhanh không?", position=1),
+        ]
+        new.reasons = [Reason(code="slow", label="Giải quyết chậm", position=0)]
+        old.active = False
+        db.session.add(new)
+        db.session.commit()
+        new_id = new.id
+    tablet.set_offline(False)
+    expect(page.get_by_role("heading", name="Ông/Bà đánh giá thế nào về buổi làm việc hôm nay?")).to_be_visible(
+        timeout=10000
+    )
+    tap(page, "Rất không hài lòng")
+    page.get_by_role("button", name="Giải quyết chậm").click()
+    page.get_by_role("button", name="Tiếp tục").click()
+    expect(page.get_by_role("heading", name="Hồ sơ được giải quyết có nhanh không?")).to_be_visible()
+    tap(page, "Không hài lòng")
+    page.get_by_role("button", name="Gửi").click()
+    expect(page.get_by_text("Cảm ơn Ông/Bà!")).to_be_visible()
+    first, second = wait_rows(server, 2)
+    assert (first.survey_id, first.scores) == (old_id, {"overall": 4})
+    assert (second.survey_id, second.scores, second.reason_codes) == (new_id, {"overall": 1, "speed": 2}, ["slow"])
+
+
+@pytest.mark.parametrize("size", [(800, 1280), (1024, 768)])
+def test_layouts_fit_portrait_and_small_landscape(serve, browser, size):
+    server = serve()
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=True, locale="vi-VN")
+    try:
+        page = context.new_page()
+        pair(server, page)
+        for label in LABELS:
+            box = page.get_by_role("button", name=label, exact=True).bounding_box()
+            assert box["x"] >= 0 and box["y"] >= 0
+            assert box["x"] + box["width"] <= size[0] and box["y"] + box["height"] <= size[1]
+            assert min(box["width"], box["height"]) >= 96  # far above 48 px
+        assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+        tap(page, "Không hài lòng")
+        for chip in page.locator("#chips button").all():
+            box = chip.bounding_box()
+            assert box["y"] + box["height"] <= size[1] and box["height"] >= 60
+    finally:
+        context.close()
+
+
+def test_first_load_is_light_and_local(serve, browser):
+    server = serve()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True, locale="vi-VN")
+    try:
+        page = context.new_page()
+        pair(server, page)
+        fresh = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True, locale="vi-VN")
+        state = page.evaluate("JSON.stringify(localStorage)")
+        seen = []
+        fresh.on("requestfinished", lambda request: seen.append(request))
+        first = fresh.new_page()
+        first.goto(server.url + "/kiosk/pair")  # only to reach the origin and plant the pairing
+        first.evaluate(
+            "s => { localStorage.clear(); for (const [k, v] of Object.entries(JSON.parse(s))) "
+            "localStorage.setItem(k, v); }",
+            state,
+        )
+        seen.clear()
+        first.goto(server.url + "/kiosk/")
+        expect(first.get_by_role("button", name="Rất hài lòng", exact=True)).to_be_visible()
+        first.wait_for_load_state("networkidle")
+        total = 0
+        for request in seen:
+            assert request.url.startswith(server.url), request.url
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        assert total < 100 * 1024, total
+        fresh.close()
+    finally:
+        context.close()
