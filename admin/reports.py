@@ -29,6 +29,10 @@ VIEWS = {
 }
 CHARTS = ("trend", "reasons", "heatmap", "channels", "criteria", "units")
 COMMENTS_PER_PAGE = 50
+# openpyxl writes about 100,000 cells a second: past this many answers the workbook's raw sheet
+# keeps the newest ones and points to the raw CSV, which has them all.
+RAW_XLSX_LIMIT = 20_000
+RAW_CSV_LIMIT = 1_000_000
 
 
 def _min_sample() -> int:
@@ -223,11 +227,21 @@ def workbook_tables(f: ReportFilter) -> list[exports.Table]:
     criteria = criteria_columns()
     summary = reports.scope_summary(f.first, f.last, f.scope)
     _total, comment_rows = reports.comments(f.first, f.last, f.scope, limit=100_000)
+    raw = reports.raw_answers(f.first, f.last, f.scope, limit=RAW_XLSX_LIMIT + 1)
+    overview = exports.summary_table(f.first, f.last, f.scope_name, summary)
+    if len(raw) > RAW_XLSX_LIMIT:
+        raw = raw[1:]
+        overview.rows.append(
+            [
+                "Sheet “Câu trả lời”",
+                f"{RAW_XLSX_LIMIT:,} lượt gần nhất; tải “raw.csv” để có đủ mọi lượt".replace(",", "."),
+            ]
+        )
     return [
-        exports.summary_table(f.first, f.last, f.scope_name, summary),
+        overview,
         *(table_for(view, f, collect(view, f)) for view in VIEWS if view != "comments"),
         exports.comment_table(comment_rows),
-        exports.raw_table(reports.raw_answers(f.first, f.last, f.scope), criteria),
+        exports.raw_table(raw, criteria),
     ]
 
 
@@ -244,10 +258,14 @@ def export_xlsx():
 @bp.get("/admin/exports/<view>.csv")
 @access("read")
 def export_csv(view: str):
-    if view not in VIEWS:
+    if view not in VIEWS and view != "raw":
         abort(404)
     f = report_filter()
-    if view == "comments":
+    if view == "raw":
+        table = exports.raw_table(
+            reports.raw_answers(f.first, f.last, f.scope, limit=RAW_CSV_LIMIT), criteria_columns()
+        )
+    elif view == "comments":
         filters = _comment_filters(f)
         _total, rows = reports.comments(
             f.first, f.last, f.scope, score=filters["score"], point_code=filters["point"], limit=100_000

@@ -195,30 +195,43 @@ def raw_table(rows: Sequence[RawAnswer], criteria: Sequence[tuple[str, str]]) ->
 
 
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    """Write-only mode streams rows: a 100,000-answer raw sheet stays fast and small in memory."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE8F5")
+    wrap = Alignment(wrap_text=True, vertical="top")
     for table in tables:
         sheet = workbook.create_sheet(table.title[:31])
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in table.rows:
-            sheet.append([_excel_safe(value) for value in row])
-        for column, number_format in table.formats.items():
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
-                cell.number_format = number_format
         for column in range(len(table.headers)):
             width = table.widths.get(column, max(12, min(28, len(str(table.headers[column])) + 2)))
             sheet.column_dimensions[get_column_letter(column + 1)].width = width
         sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
+        last = get_column_letter(max(1, len(table.headers)))
+        sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+        header = []
+        for title in table.headers:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font, cell.fill, cell.alignment = bold, fill, wrap
+            header.append(cell)
+        sheet.append(header)
+        formats = table.formats
+        for row in table.rows:
+            values = []
+            for column, value in enumerate(row):
+                value = _excel_safe(value)
+                number_format = formats.get(column)
+                if number_format is not None and value is not None:
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.number_format = number_format
+                    values.append(cell)
+                else:
+                    values.append(value)
+            sheet.append(values)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

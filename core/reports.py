@@ -561,7 +561,8 @@ def comments(
 
 
 def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit: int = 200_000) -> list[RawAnswer]:
-    """Every stored response in range and scope with its scores and reasons (for the raw export sheet)."""
+    """Stored responses in range and scope (counted or flagged) with scores and reasons, oldest first;
+    at most the newest `limit` of them."""
     from core.models import Reason, ResponseReason
 
     responses_q = _scoped(
@@ -572,7 +573,7 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         .join(Point, Response.point_id == Point.id)
         .join(Unit, Point.unit_id == Unit.id)
         .where(_in_range(first, last))
-        .order_by(Response.answered_at, Response.id)
+        .order_by(Response.answered_at.desc(), Response.id.desc())
         .limit(limit),
         unit_ids,
     )
@@ -582,13 +583,15 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
     }
     if not rows:
         return []
+    # Only the fetched (newest) responses need their scores: skip everything older than them.
+    oldest = min(row.answered_at for row in rows.values())
     scores_q = _scoped(
         sa.select(Answer.response_id, Criterion.code, Answer.score)
         .select_from(Answer)
         .join(Response, Answer.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
         .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(_in_range(first, last)),
+        .where(_in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
     for rid, code, value in db.session.execute(scores_q):
@@ -600,13 +603,14 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         .join(Reason, ResponseReason.reason_id == Reason.id)
         .join(Response, ResponseReason.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
-        .where(_in_range(first, last)),
+        .where(_in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
     for rid, code in db.session.execute(reasons_q):
         if rid in rows:
             rows[rid].reasons.append(code)
-    return list(rows.values())
+    # The newest `limit` responses were fetched; hand them back oldest first.
+    return list(reversed(rows.values()))
 
 
 def answers_version(unit_ids: set[int] | None = None) -> tuple[int, str]:

@@ -244,7 +244,8 @@ def test_xlsx_export_equals_the_report(seeded_app):
         assert rows[code][5] == (pytest.approx(row.index) if row.index is not None else None)
         overall = row.criteria.get("overall")
         assert rows[code][6] == (pytest.approx(overall.index) if overall else None)
-    assert units.cell(row=2, column=6).number_format == "0.0"
+    hoian_row = next(row for row in units.iter_rows(min_row=2) if row[0].value == "H-HOIAN")
+    assert hoian_row[5].number_format == "0.0" and hoian_row[3].number_format == "#,##0"
     totals = {row[0]: row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert totals["Số lượt đánh giá được tính"] == summary.responses == 13
     assert totals["Chỉ số hài lòng (%)"] == pytest.approx(summary.index)
@@ -256,6 +257,21 @@ def test_xlsx_export_equals_the_report(seeded_app):
     assert len(comments) == 4
     # A formula-looking comment would be text; the HTML comment is stored as text, unescaped.
     assert any(SCRIPT_COMMENT in (row[6] or "") for row in comments)
+
+
+def test_raw_answers_csv_and_the_workbook_cap(seeded_app, monkeypatch):
+    import admin.reports
+
+    client = seeded_app.test_client()
+    login_as(client, "unit_manager")
+    raw = list(csv.reader(io.StringIO(client.get("/admin/exports/raw.csv").data.decode("utf-8-sig"))))
+    assert len(raw) == 1 + 7 and {row[3] for row in raw[1:]} == {"H-HOIAN"}
+    assert "Ý kiến" in raw[0] and not any("điện thoại" in h.lower() for h in raw[0])
+    monkeypatch.setattr(admin.reports, "RAW_XLSX_LIMIT", 5)
+    workbook = load_workbook(io.BytesIO(client.get("/admin/exports/report.xlsx").data))
+    assert workbook["Câu trả lời"].max_row == 1 + 5
+    notes = dict(workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True))
+    assert "raw.csv" in notes["Sheet “Câu trả lời”"]
 
 
 def test_csv_export_equals_the_screen(seeded_app):
