@@ -386,16 +386,19 @@ def test_first_load_is_light_and_local(serve, browser):
         seen = []
         fresh.on("requestfinished", lambda request: seen.append(request))
         first = fresh.new_page()
-        first.goto(server.url + "/kiosk/pair")  # only to reach the origin and plant the pairing
+        # An empty page of the origin, served by the test, to plant the pairing in localStorage.
+        first.route(f"{server.url}/blank", lambda route: route.fulfill(body="", content_type="text/html"))
+        first.goto(f"{server.url}/blank")
         first.evaluate(
-            "s => { localStorage.clear(); for (const [k, v] of Object.entries(JSON.parse(s))) "
-            "localStorage.setItem(k, v); }",
-            state,
+            "s => { for (const [k, v] of Object.entries(JSON.parse(s))) localStorage.setItem(k, v); }", state
         )
         seen.clear()
         first.goto(server.url + "/kiosk/")
         expect(first.get_by_role("button", name="Rất hài lòng", exact=True)).to_be_visible()
+        first.evaluate("navigator.serviceWorker.ready.then(() => true)")
         first.wait_for_load_state("networkidle")
+        fetched = {request.url.split("?")[0].replace(server.url, "") for request in seen}
+        assert {"/kiosk/", "/static/kiosk/kiosk.js", "/static/kiosk/kiosk.css", "/api/v1/kiosk/survey"} <= fetched
         total = 0
         for request in seen:
             assert request.url.startswith(server.url), request.url
