@@ -77,10 +77,10 @@ def report_filter() -> ReportFilter:
             fields["period"] = "unknown period"
     if fields:
         raise ValidationFailed("Bộ lọc báo cáo không hợp lệ: kiểm tra ngày (năm-tháng-ngày) và đợt thi đua.", fields)
-    explicit = first is not None or last is not None
+    # A chosen period is the range (the form also sends the date fields, which it overrides).
+    explicit = period is None and (first is not None or last is not None)
     if period is not None:
-        first = first or period.start_date
-        last = last or period.end_date
+        first, last = period.start_date, period.end_date
     default_first, default_last = default_range(last)
     first, last = first or default_first, last or default_last
     if first > last:

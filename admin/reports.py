@@ -14,11 +14,12 @@ from admin.common import ReportFilter, criteria_columns, milestones_for, periods
 from core import exports, reports
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.models import Point, Unit
+from core.models import CompetitionGroup, Point, Unit
 from core.timeutil import utcnow
 
 VIEWS = {
     "units": _l("Theo đơn vị"),
+    "ranking": _l("Xếp hạng khối, cụm"),
     "points": _l("Theo điểm tiếp nhận"),
     "criteria": _l("Theo tiêu chí"),
     "reasons": _l("Lý do chưa hài lòng"),
@@ -66,9 +67,18 @@ def _comment_filters(f: ReportFilter) -> dict:
     return {"score": score, "point": point, "page": int(page)}
 
 
+def ranking_rows(f: ReportFilter) -> list[reports.UnitSatisfaction]:
+    """Every unit of the province, by group and rank: aggregate figures only, which every account
+    may compare itself against (no point, comment or answer of another unit is behind them)."""
+    rows = reports.satisfaction_by_unit(f.first, f.last, None, _min_sample())
+    return sorted(rows, key=lambda r: (r.group or "~", r.rank or 10_000, -(r.index or -1.0), r.unit))
+
+
 def collect(view: str, f: ReportFilter):
     if view == "units":
         return unit_rows(f)
+    if view == "ranking":
+        return ranking_rows(f)
     if view == "points":
         return reports.satisfaction_by_point(f.first, f.last, f.scope, _min_sample())
     if view == "criteria":
@@ -88,6 +98,10 @@ def table_for(view: str, f: ReportFilter, data) -> exports.Table:
     criteria = criteria_columns()
     if view == "units":
         return exports.unit_table(data, criteria)
+    if view == "ranking":
+        table = exports.unit_table(data, criteria)
+        table.title = "Xếp hạng"
+        return table
     if view == "points":
         return exports.point_table(data, criteria)
     if view == "criteria":
@@ -164,8 +178,14 @@ def report(view: str):
         extra["grid"] = _heat_grid(data)
     if view == "reasons":
         extra["total"] = sum(r.count for r in data)
-    if view in ("trend",):
+    if view == "trend":
         extra["milestones"] = milestones_for(f)
+    if view == "ranking":
+        query = sa.select(Unit.code)
+        if f.scope is not None:
+            query = query.where(Unit.id.in_(f.scope))
+        extra["mine"] = set(db.session.scalars(query))
+        extra["groups"] = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
     return render_template(f"admin/report_{view}.html", rows=data, **extra, **context)
 
 

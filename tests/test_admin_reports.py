@@ -164,8 +164,9 @@ def test_filters_live_in_the_url(seeded_app):
     # A range without answers shows none.
     empty = client.get("/admin/reports/points?unit=H-HOIAN&from=2020-01-01&to=2020-01-31").get_data(as_text=True)
     assert re.search(r'data-point="H-HOIAN-P1">.*?<td class="num">0<', empty, re.S)
-    period = client.get("/admin/reports/trend?period=2023-2024").get_data(as_text=True)
-    assert "01/07/2023 – 30/11/2024" in period and "Sơ kết" in period
+    period = client.get("/admin/reports/trend?period=2023-2024&from=2026-01-01").get_data(as_text=True)
+    assert "01/07/2023 – 30/11/2024" in period and "Sơ kết" in period  # the period wins over typed dates
+    assert 'value="2023-07-01"' in period
     bad = client.get("/admin/reports/units?from=2024-13-01")
     assert bad.status_code == 422 and "Bộ lọc báo cáo không hợp lệ" in bad.get_data(as_text=True)
     assert client.get("/admin/reports/units?period=nope").status_code == 422
@@ -219,6 +220,7 @@ def test_xlsx_export_equals_the_report(seeded_app):
     assert workbook.sheetnames == [
         "Tổng hợp",
         "Đơn vị",
+        "Xếp hạng",
         "Điểm tiếp nhận",
         "Tiêu chí",
         "Lý do",
@@ -356,7 +358,7 @@ def test_meeting_report_pdf(seeded_app):
 
     client = seeded_app.test_client()
     login_as(client, "province_admin")
-    response = client.get("/admin/exports/report.pdf?period=2023-2024&from=2021-01-01&to=2030-12-31")
+    response = client.get("/admin/exports/report.pdf?from=2021-01-01&to=2030-12-31")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     # Two summary pages (39 units, 34 a page), the units chart, then one page per unit with answers.
@@ -369,3 +371,23 @@ def test_meeting_report_pdf(seeded_app):
     own = PdfReader(io.BytesIO(manager.get("/admin/exports/report.pdf").data))
     assert len(own.pages) == 1 + 1 + 1
     assert "Tam Kỳ" not in "\n".join(page.extract_text() for page in own.pages)
+
+
+def test_ranking_shows_every_units_aggregate_but_links_only_to_own(seeded_app):
+    client = seeded_app.test_client()
+    login_as(client, "unit_manager")
+    html = client.get("/admin/reports/ranking?from=2021-01-01&to=2030-12-31").get_data(as_text=True)
+    assert html.count("<tr data-unit=") == 39
+    tamky = re.search(r'<tr data-unit="H-TAMKY"\s*>(.*?)</tr>', html, re.S).group(1)
+    assert "Thanh tra thành phố Tam Kỳ" in tamky and "<a " not in tamky
+    hoian = re.search(r'<tr data-unit="H-HOIAN" class="mine">(.*?)</tr>', html, re.S).group(1)
+    assert "unit=H-HOIAN" in hoian
+    assert OTHER_SECRET not in html
+    # The ranking's figures are the ones the API gives the province office.
+    office = seeded_app.test_client()
+    login_as(office, "province_admin")
+    api = {
+        row["unit"]: row for row in office.get("/api/v1/reports/satisfaction?from=2021-01-01&to=2030-12-31").get_json()
+    }
+    shown = re.search(r'class="num index">([^<]+)<', tamky).group(1)
+    assert shown == f"{api['H-TAMKY']['index']:.1f}".replace(".", ",")

@@ -1,5 +1,6 @@
 // Admin helpers, loaded as a file (the CSP forbids inline scripts): confirmation before
-// destructive actions, and a period choice that clears the date fields it replaces.
+// destructive actions; choosing a period and typing dates exclude each other (the server lets a
+// period win, so typed dates clear the period choice).
 "use strict";
 document.addEventListener("submit", (event) => {
   const form = event.target;
@@ -8,10 +9,8 @@ document.addEventListener("submit", (event) => {
 });
 document.addEventListener("change", (event) => {
   const field = event.target;
-  if (field.id === "f-period" && field.value) {
-    for (const id of ["f-from", "f-to"]) {
-      const input = document.getElementById(id);
-      if (input) input.value = "";
-    }
+  if ((field.id === "f-from" || field.id === "f-to") && field.value) {
+    const period = document.getElementById("f-period");
+    if (period) period.value = "";
   }
 });
