@@ -299,19 +299,24 @@ def export_csv(view: str):
 @bp.get("/admin/exports/report.pdf")
 @access("read")
 def export_pdf():
+    from core.charts import cached
     from core.meeting_report import meeting_report_pdf
 
     f = report_filter()
     title = f.period.name if f.period is not None else "Báo cáo mức độ hài lòng"
-    data = meeting_report_pdf(
-        title=title,
-        first=f.first,
-        last=f.last,
-        scope=f.scope,
-        scope_name=f.scope_name,
-        min_sample=_min_sample(),
-        milestones=milestones_for(f),
-        generated=utcnow(),
+    key = ("meeting-pdf", title, f.first, f.last, f.scope_key, f.scope_name, reports.answers_version(f.scope))
+    data = cached(
+        key,
+        lambda: meeting_report_pdf(
+            title=title,
+            first=f.first,
+            last=f.last,
+            scope=f.scope,
+            scope_name=f.scope_name,
+            min_sample=_min_sample(),
+            milestones=milestones_for(f),
+            generated=utcnow(),
+        ),
     )
     return _download(data, "application/pdf", _filename(f, "hop", "pdf"))
 

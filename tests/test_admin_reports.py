@@ -391,3 +391,12 @@ def test_ranking_shows_every_units_aggregate_but_links_only_to_own(seeded_app):
     }
     shown = re.search(r'class="num index">([^<]+)<', tamky).group(1)
     assert shown == f"{api['H-TAMKY']['index']:.1f}".replace(".", ",")
+
+
+def test_english_switch_renders_the_admin_pages(seeded_app):
+    client = seeded_app.test_client()
+    login_as(client, "province_admin")
+    for url in ("/admin/?lang=en", "/admin/reports/units", "/admin/reports/criteria", "/admin/points", "/admin/users"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="en">' in response.get_data(as_text=True), url
