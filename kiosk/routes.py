@@ -160,6 +160,7 @@ def index():
     response = current_app.make_response(_page("kiosk/index.html"))
     # The service worker keeps its own copy; the HTTP cache must not pin an old shell.
     response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Kiosk-Version"] = asset_version()
     return response
 
 

@@ -497,6 +497,10 @@ def test_kiosk_shell_obeys_the_content_security_policy(site, client):
     assert all('src="' in attrs or 'type="application/json"' in attrs for attrs in scripts)
     assert 'rel="manifest"' in html
     assert "user-scalable=no" in html
+    # The service worker keeps only a shell of its own version.
+    worker = client.get("/kiosk/sw.js").get_data(as_text=True)
+    assert f'VERSION = "{page.headers["X-Kiosk-Version"]}"' in worker
+    assert f'data-version="k-{page.headers["X-Kiosk-Version"]}"' in html
 
 
 def test_service_worker_is_served_from_the_kiosk_path(site, client):

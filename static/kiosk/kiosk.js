@@ -281,6 +281,7 @@
     }).then(function (res) {
       if (res.status === 401) { showRevoked(); return; }
       if (!res.ok) return;
+      checkForUpdate();
       return res.json().then(function (data) {
         if (data.server_time) learnClock(data.server_time);
         if (data.settings) applySurvey({ settings: data.settings });
@@ -564,6 +565,14 @@
     keepAwake();
     if (document.visibilityState === "visible") flush(true);
   });
+
+  // A kiosk page may stay open for weeks: look for a new shell now and then, not at every beat.
+  var lastUpdateCheck = Date.now();
+  function checkForUpdate() {
+    if (!("serviceWorker" in navigator) || Date.now() - lastUpdateCheck < 3600000) return;
+    lastUpdateCheck = Date.now();
+    navigator.serviceWorker.getRegistration().then(function (reg) { if (reg) reg.update(); }).catch(function () {});
+  }
 
   function registerWorker() {
     if (!("serviceWorker" in navigator)) return;

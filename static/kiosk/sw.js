@@ -38,7 +38,12 @@ function shell(event) {
   return caches.open(CACHE).then(function (cache) {
     return cache.match(SHELL).then(function (cached) {
       var fresh = fetch(event.request).then(function (res) {
-        if (res.ok) return cache.put(SHELL, res.clone()).then(function () { return res; });
+        // Only a shell of this worker's version is kept: a newer one refers to assets this cache
+        // lacks, so it waits for the new worker, which caches shell and assets together.
+        if (res.ok && res.headers.get("X-Kiosk-Version") === VERSION) {
+          return cache.put(SHELL, res.clone()).then(function () { return res; });
+        }
+        if (res.ok) self.registration.update();
         return res;
       });
       if (cached) {
