@@ -400,3 +400,21 @@ def test_english_switch_renders_the_admin_pages(seeded_app):
         response = client.get(url)
         assert response.status_code == 200, url
         assert '<html lang="en">' in response.get_data(as_text=True), url
+
+
+def test_api_rank_is_the_place_in_the_whole_group(make_app):
+    from core.accounts import create_api_token, create_user
+    from core.demo import load_demo
+    from core.models import User
+
+    app = make_app(MIN_SAMPLE=5)
+    with app.app_context():
+        load_demo(sample_days=0)
+    seed(app)
+    with app.app_context():
+        create_user("tamky", "unit_manager", "tamky-pass-1", "H-TAMKY")
+        token = create_api_token(db.session.scalar(sa.select(User).where(User.username == "tamky")))
+    client = app.test_client()
+    rows = client.get("/api/v1/reports/satisfaction", headers={"Authorization": f"Bearer {token}"}).get_json()
+    # Hội An (68.6) is ahead of Tam Kỳ (33.3) in the plains group: Tam Kỳ is second, not first.
+    assert [(row["unit"], row["rank"]) for row in rows] == [("H-TAMKY", 2)]
