@@ -529,3 +529,23 @@ def test_openapi_documents_the_kiosk_endpoints(client):
     responses = paths["/api/v1/kiosk/responses"]["post"]["responses"]
     assert {"200", "201", "401", "409", "413", "422", "429"} <= set(responses)
     assert "survey" in document["components"]["schemas"]["KioskResponse"]["properties"]
+
+
+def test_kiosk_shell_carries_both_languages(site, client):
+    html = client.get("/kiosk/?lang=en").get_data(as_text=True)
+    assert '<html lang="en"' in html
+    strings = json.loads(re.search(r'<script type="application/json" id="kiosk-strings">(.*?)</script>', html).group(1))
+    assert strings["vi"]["thanks"] == "Cảm ơn Ông/Bà!"
+    assert strings["en"]["thanks"] == "Thank you!"
+    assert set(strings["vi"]) == set(strings["en"])
+    assert strings["vi"]["language"] == "English" and strings["en"]["language"] == "Tiếng Việt"
+
+
+def test_pair_kiosk_cli_refuses_an_inactive_point(site, point):
+    with site.app_context():
+        db.session.get(Point, point).active = False
+        db.session.commit()
+    result = site.test_cli_runner().invoke(args=["pair-kiosk", "H-HOIAN-P1"])
+    assert result.exit_code != 0
+    assert "not active" in result.output
+    assert count(site, PairingCode) == 0

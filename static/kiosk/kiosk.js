@@ -253,6 +253,12 @@
     if (data.point) point = data.point;
     if (data.server_time) learnClock(data.server_time);
     if (!data.survey) return;
+    // The same survey again (every reload fetches it) leaves the buttons under the finger alone.
+    if (survey && screen === "start" && JSON.stringify(data.survey) === JSON.stringify(survey)) {
+      $("unit-name").textContent = point ? point.unit.name : "";
+      $("point-name").textContent = point ? point.name : "";
+      return;
+    }
     // A survey change never lands in the middle of a citizen's answer.
     if (current || (screen !== "start" && screen !== "message")) { pendingSurvey = data.survey; return; }
     survey = data.survey;
@@ -438,7 +444,7 @@
     stepIndex += 1;
     if (stepIndex >= plan.length) { finish(); return; }
     var step = plan[stepIndex];
-    if (step.kind === "reasons") { renderReasons(); show("reasons"); }
+    if (step.kind === "reasons") { renderReasons(); settle($("chips")); show("reasons"); }
     if (step.kind === "criterion") { renderCriterion(); settle($("faces-criterion")); show("criterion"); }
     if (step.kind === "comment") { show("comment"); }
     touchIdle();
