@@ -9,6 +9,7 @@ from flask import current_app, g, jsonify, request
 
 from admin import bp
 from admin.auth import api_login_required
+from admin.common import EARLIEST, LATEST
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.links import survey_url
@@ -61,6 +62,9 @@ def parse_date_range() -> tuple[date, date]:
             parsed[name] = date.fromisoformat(value)
         except ValueError:
             fields[name] = "must be a date YYYY-MM-DD"
+            continue
+        if not EARLIEST <= parsed[name] <= LATEST:
+            fields[name] = f"must be between {EARLIEST} and {LATEST}"
     if fields:
         raise ValidationFailed("Khoảng thời gian không hợp lệ.", fields)
     first, last = default_range(parsed.get("to"))

@@ -92,3 +92,12 @@ def require_scope(unit_id: int | None) -> None:
     """Another unit's object is answered as if it did not exist."""
     if not in_scope(unit_id):
         abort(404)
+
+
+def refuse_nul_bytes():
+    """PostgreSQL cannot store or compare text holding NUL: refuse it as bad input, not a 500."""
+    values = list(request.args.values())
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400)

@@ -17,6 +17,9 @@ from core.reports import criterion_labels, criterion_order, default_range
 from core.units import subtree_ids
 
 MAX_DAYS = 3660
+# Dates far outside the service's life would overflow the local-day arithmetic; refuse them early.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_PAGE = 100_000
 
 
 @dataclass
@@ -59,10 +62,14 @@ def _date_arg(name: str, fields: dict) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         fields[name] = "YYYY-MM-DD"
         return None
+    if not EARLIEST <= parsed <= LATEST:
+        fields[name] = f"between {EARLIEST} and {LATEST}"
+        return None
+    return parsed
 
 
 def report_filter() -> ReportFilter:
@@ -76,7 +83,9 @@ def report_filter() -> ReportFilter:
         if period is None:
             fields["period"] = "unknown period"
     if fields:
-        raise ValidationFailed("Bộ lọc báo cáo không hợp lệ: kiểm tra ngày (năm-tháng-ngày) và đợt thi đua.", fields)
+        raise ValidationFailed(
+            "Bộ lọc báo cáo không hợp lệ: kiểm tra ngày (năm-tháng-ngày, từ năm 2000 đến 2100) và đợt thi đua.", fields
+        )
     # A chosen period is the range (the form also sends the date fields, which it overrides).
     explicit = period is None and (first is not None or last is not None)
     if period is not None:

@@ -169,7 +169,7 @@ def point_new():
     return redirect(url_for("admin.point_list"))
 
 
-@bp.post("/admin/points/<int:point_id>/rotate")
+@bp.post("/admin/points/<int(max=2147483647):point_id>/rotate")
 @access("manage")
 def point_rotate(point_id: int):
     point = _scoped_point(point_id)
@@ -180,7 +180,7 @@ def point_rotate(point_id: int):
     return redirect(url_for("admin.point_list"))
 
 
-@bp.post("/admin/points/<int:point_id>/active")
+@bp.post("/admin/points/<int(max=2147483647):point_id>/active")
 @access("manage")
 def point_active(point_id: int):
     point = _scoped_point(point_id)
@@ -190,7 +190,7 @@ def point_active(point_id: int):
     return redirect(url_for("admin.point_list"))
 
 
-@bp.get("/admin/points/<int:point_id>/poster.<fmt>")
+@bp.get("/admin/points/<int(max=2147483647):point_id>/poster.<fmt>")
 @access("manage")
 def point_poster(point_id: int, fmt: str):
     point = _scoped_point(point_id)
@@ -204,7 +204,7 @@ def point_poster(point_id: int, fmt: str):
     return response
 
 
-@bp.post("/admin/points/<int:point_id>/visit-slips")
+@bp.post("/admin/points/<int(max=2147483647):point_id>/visit-slips")
 @access("manage")
 def point_visit_slips(point_id: int):
     from core.posters import visit_slips_pdf
@@ -245,7 +245,7 @@ def devices():
     )
 
 
-@bp.post("/admin/points/<int:point_id>/pairing")
+@bp.post("/admin/points/<int(max=2147483647):point_id>/pairing")
 @access("manage")
 def pairing_code(point_id: int):
     point = _scoped_point(point_id)
@@ -267,7 +267,7 @@ def _scoped_device(device_id: int) -> KioskDevice:
     return device
 
 
-@bp.post("/admin/devices/<int:device_id>/rename")
+@bp.post("/admin/devices/<int(max=2147483647):device_id>/rename")
 @access("manage")
 def device_rename(device_id: int):
     device = _scoped_device(device_id)
@@ -279,7 +279,7 @@ def device_rename(device_id: int):
     return redirect(url_for("admin.devices"))
 
 
-@bp.post("/admin/devices/<int:device_id>/revoke")
+@bp.post("/admin/devices/<int(max=2147483647):device_id>/revoke")
 @access("manage")
 def device_revoke(device_id: int):
     device = _scoped_device(device_id)
@@ -384,7 +384,7 @@ def _parse_survey_form(old: Survey) -> tuple[dict, dict[str, str]]:
     return {"title": title[:255], "scale": scale_size, "criteria": criteria, "reasons": reasons}, errors
 
 
-@bp.route("/admin/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/surveys/<int(max=2147483647):survey_id>/edit", methods=["GET", "POST"])
 @access("province")
 def survey_edit(survey_id: int):
     """Edits never touch a version that has answers: saving makes a new, inactive version."""
@@ -422,7 +422,7 @@ def survey_edit(survey_id: int):
     return render_template("admin/survey_edit.html", survey=old, form=form, errors=errors, elements=SIPAS_ELEMENTS)
 
 
-@bp.post("/admin/surveys/<int:survey_id>/activate")
+@bp.post("/admin/surveys/<int(max=2147483647):survey_id>/activate")
 @access("province")
 def survey_activate(survey_id: int):
     survey = _get_or_404(Survey, survey_id)
@@ -464,7 +464,7 @@ def periods():
     return render_template("admin/periods.html", periods=rows, kinds=MILESTONE_KINDS)
 
 
-@bp.post("/admin/periods/<int:period_id>/milestones")
+@bp.post("/admin/periods/<int(max=2147483647):period_id>/milestones")
 @access("province")
 def milestone_add(period_id: int):
     period = _get_or_404(CompetitionPeriod, period_id)
@@ -479,7 +479,7 @@ def milestone_add(period_id: int):
     return redirect(url_for("admin.periods"))
 
 
-@bp.post("/admin/milestones/<int:milestone_id>/delete")
+@bp.post("/admin/milestones/<int(max=2147483647):milestone_id>/delete")
 @access("province")
 def milestone_delete(milestone_id: int):
     milestone = _get_or_404(Milestone, milestone_id)
@@ -569,7 +569,7 @@ def user_new():
     )
 
 
-@bp.post("/admin/users/<int:user_id>/reset")
+@bp.post("/admin/users/<int(max=2147483647):user_id>/reset")
 @access("manage")
 def user_reset(user_id: int):
     user = _scoped_user(user_id)
@@ -588,7 +588,7 @@ def user_reset(user_id: int):
     )
 
 
-@bp.post("/admin/users/<int:user_id>/active")
+@bp.post("/admin/users/<int(max=2147483647):user_id>/active")
 @access("manage")
 def user_active(user_id: int):
     user = _scoped_user(user_id)
@@ -627,7 +627,7 @@ def token_new():
     )
 
 
-@bp.post("/admin/tokens/<int:token_id>/revoke")
+@bp.post("/admin/tokens/<int(max=2147483647):token_id>/revoke")
 @access("read")
 def token_revoke(token_id: int):
     row = _get_or_404(ApiToken, token_id)
@@ -648,7 +648,7 @@ def token_revoke(token_id: int):
 @access("province")
 def audit_log():
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
     pagination = db.paginate(
         sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()),
         page=page,

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin import bp
 from admin.auth import access
-from admin.common import ReportFilter, criteria_columns, milestones_for, periods, report_filter, unit_tree
+from admin.common import MAX_PAGE, ReportFilter, criteria_columns, milestones_for, periods, report_filter, unit_tree
 from core import exports, reports
 from core.errors import ValidationFailed
 from core.extensions import db
@@ -59,7 +59,7 @@ def _comment_filters(f: ReportFilter) -> dict:
         else:
             score = int(score)
     page = request.args.get("page") or "1"
-    if not page.isdigit() or int(page) < 1:
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
         fields["page"] = "a positive integer"
     point = (request.args.get("point") or "").strip() or None
     if fields:

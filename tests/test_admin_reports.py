@@ -22,6 +22,7 @@ from core import reports
 from core.extensions import db
 from core.models import Response
 from core.timeutil import LOCAL_TZ
+from tests.conftest import csrf_token
 from tests.test_admin_support import (
     OTHER_SECRET,
     OWN_POINT,
@@ -418,3 +419,37 @@ def test_api_rank_is_the_place_in_the_whole_group(make_app):
     rows = client.get("/api/v1/reports/satisfaction", headers={"Authorization": f"Bearer {token}"}).get_json()
     # Hội An (68.6) is ahead of Tam Kỳ (33.3) in the plains group: Tam Kỳ is second, not first.
     assert [(row["unit"], row["rank"]) for row in rows] == [("H-TAMKY", 2)]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/admin/reports/comments?page=99999999999999999999999", 422),
+        ("/admin/reports/units?from=0001-01-01", 422),
+        ("/admin/reports/units?to=9999-12-31", 422),
+        ("/admin/charts/trend.png?from=0001-01-01&to=0001-01-05", 422),
+        ("/api/v1/reports/satisfaction?to=9999-12-31", 422),
+        ("/admin/points/99999999999999999999999/poster.png", 404),
+        ("/admin/surveys/99999999999999999999/edit", 404),
+        ("/admin/reports/comments?point=%00", 400),
+        ("/admin/reports/units?unit=%00x", 400),
+        ("/admin/audit?page=99999999999999999999", 200),
+    ],
+)
+def test_bad_input_is_a_friendly_answer_never_a_500(demo, url, status):
+    client = demo.test_client()
+    login_as(client, "province_admin")
+    response = client.get(url)
+    assert response.status_code == status
+    if url.startswith("/api/"):
+        assert response.get_json()["error"]["fields"]
+    elif status != 200:
+        assert "Mã lỗi" in response.get_data(as_text=True) or "<h1>" in response.get_data(as_text=True)
+
+
+def test_nul_in_a_form_is_refused(demo):
+    client = demo.test_client()
+    login_as(client, "province_admin")
+    token = csrf_token(client.get("/admin/groups").get_data(as_text=True))
+    response = client.post("/admin/groups", data={"code": "a\x00b", "name": "x", "csrf_token": token})
+    assert response.status_code == 400
