@@ -80,6 +80,51 @@ def unit_list():
     return render_template("admin/units.html", tree=unit_tree(None), counts=counts)
 
 
+@bp.route("/admin/units/<int(max=2147483647):unit_id>/edit", methods=["GET", "POST"])
+@access("province")
+def unit_edit(unit_id: int):
+    """Rename a unit, move it in the tree or into another group (the import does the same in bulk)."""
+    from core.units import subtree_ids
+
+    unit = _get_or_404(Unit, unit_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        name, kind = _text("name"), _text("kind", 32)
+        parent_code = (request.form.get("parent") or "").strip()
+        group_code = (request.form.get("group") or "").strip()
+        parent = db.session.scalar(sa.select(Unit).where(Unit.code == parent_code)) if parent_code else None
+        group = (
+            db.session.scalar(sa.select(CompetitionGroup).where(CompetitionGroup.code == group_code))
+            if group_code
+            else None
+        )
+        if not name:
+            errors["name"] = _("Cần tên đơn vị.")
+        if not kind:
+            errors["kind"] = _("Cần loại đơn vị.")
+        if parent_code and parent is None:
+            errors["parent"] = _("Không có đơn vị cấp trên này.")
+        elif parent is not None and parent.id in subtree_ids(unit.id):
+            errors["parent"] = _("Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.")
+        if group_code and group is None:
+            errors["group"] = _("Không có khối/cụm này.")
+        if not errors:
+            before = f"{unit.name} | {unit.kind} | {unit.parent.code if unit.parent else ''} | "
+            before += unit.group.code if unit.group else ""
+            unit.name, unit.kind, unit.parent, unit.group = name, kind, parent, group
+            audit(g.user, "unit.update", unit.code, f"was: {before}")
+            db.session.commit()
+            flash(_("Đã lưu đơn vị %(code)s.", code=unit.code))
+            return redirect(url_for("admin.unit_list"))
+    return render_template(
+        "admin/unit_edit.html",
+        unit=unit,
+        errors=errors,
+        units=[u for u in _scoped_units() if u.id != unit.id],
+        groups=db.session.scalars(sa.select(CompetitionGroup).order_by(CompetitionGroup.code)).all(),
+    )
+
+
 IMPORTERS = {"units": import_units, "points": import_points, "groups": import_groups}
 
 
@@ -177,6 +222,21 @@ def point_rotate(point_id: int):
     audit(g.user, "point.rotate_token", point.code, "old posters retired")
     db.session.commit()
     flash(_("Đã đổi mã QR của %(code)s: hãy in và dán áp phích mới, áp phích cũ không còn dùng được.", code=point.code))
+    return redirect(url_for("admin.point_list"))
+
+
+@bp.post("/admin/points/<int(max=2147483647):point_id>/rename")
+@access("manage")
+def point_rename(point_id: int):
+    point = _scoped_point(point_id)
+    name = _text("name")
+    if not name:
+        flash(_("Cần tên điểm tiếp nhận."), "error")
+    else:
+        audit(g.user, "point.rename", point.code, f"{point.name!r} -> {name!r}")
+        point.name = name
+        db.session.commit()
+        flash(_("Đã đổi tên điểm %(code)s.", code=point.code))
     return redirect(url_for("admin.point_list"))
 
 

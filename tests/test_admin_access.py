@@ -47,6 +47,8 @@ ROUTES = {
     "admin.user_reset": ("manage", "user"),
     "admin.user_active": ("manage", "user"),
     "admin.unit_list": ("province", None),
+    "admin.unit_edit": ("province", "unit_id"),
+    "admin.point_rename": ("manage", "point"),
     "admin.import_file": ("province", None),
     "admin.groups": ("province", None),
     "admin.surveys": ("province", None),
@@ -74,6 +76,7 @@ FORMS = {
     "admin.user_new": lambda role: {"username": f"new-{role}", "role": "viewer", "unit": "H-HOIAN"},
     "admin.point_visit_slips": lambda role: {"count": "2"},
     "admin.device_rename": lambda role: {"name": "Quầy 1"},
+    "admin.point_rename": lambda role: {"name": "Bộ phận tiếp công dân"},
 }
 USERNAMES = {"province_admin": "admin", "unit_manager": "hoian", "viewer": "xem"}
 
@@ -115,6 +118,7 @@ def _objects(app) -> dict:
             "unit": ({"unit": "H-HOIAN"}, {"unit": "H-TAMKY"}),
             "token": tokens,
             "survey": ({"survey_id": survey.id},),
+            "unit_id": ({"unit_id": own_point.unit_id},),
             "period": ({"period_id": period.id},),
             "milestone": ({"milestone_id": milestone.id},),
         }

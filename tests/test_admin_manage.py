@@ -332,3 +332,47 @@ def test_management_forms_refuse_a_missing_csrf_token(demo):
         assert db.session.get(Point, point_id).public_token == old
         assert db.session.scalar(sa.select(User.id).where(User.username == "z")) is None
         assert db.session.scalar(sa.select(CompetitionGroup.id).where(CompetitionGroup.code == "g")) is None
+
+
+def test_unit_edit_moves_and_regroups_but_refuses_a_loop(demo):
+    client = demo.test_client()
+    login_as(client, "province_admin")
+    with demo.app_context():
+        root_id = db.session.scalar(sa.select(Unit.id).where(Unit.code == "TTT"))
+        hoian_id = db.session.scalar(sa.select(Unit.id).where(Unit.code == "H-HOIAN"))
+    token = token_from(client, f"/admin/units/{hoian_id}/edit")
+    response = client.post(
+        f"/admin/units/{hoian_id}/edit",
+        data={
+            "name": "Thanh tra TP Hội An",
+            "kind": "district",
+            "parent": "TTT",
+            "group": "cum-mien-nui",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    loop = client.post(
+        f"/admin/units/{root_id}/edit",
+        data={"name": "Thanh tra tỉnh", "kind": "province", "parent": "H-HOIAN", "group": "", "csrf_token": token},
+    )
+    assert loop.status_code == 200 and "đơn vị cấp dưới của nó" in loop.get_data(as_text=True)
+    with demo.app_context():
+        hoian = db.session.get(Unit, hoian_id)
+        assert hoian.name == "Thanh tra TP Hội An" and hoian.group.code == "cum-mien-nui"
+        assert db.session.get(Unit, root_id).parent_id is None
+    assert _actions(demo)[-1] == "unit.update"
+
+
+def test_point_rename_stays_in_scope(demo):
+    client = demo.test_client()
+    login_as(client, "unit_manager")
+    token = token_from(client, "/admin/points")
+    with demo.app_context():
+        own = db.session.scalar(sa.select(Point.id).where(Point.code == "H-HOIAN-P1"))
+        other = db.session.scalar(sa.select(Point.id).where(Point.code == "H-TAMKY-P1"))
+    client.post(f"/admin/points/{own}/rename", data={"name": "Quầy một cửa", "csrf_token": token})
+    assert client.post(f"/admin/points/{other}/rename", data={"name": "X", "csrf_token": token}).status_code == 404
+    with demo.app_context():
+        assert db.session.get(Point, own).name == "Quầy một cửa"
+        assert db.session.get(Point, other).name != "X"
