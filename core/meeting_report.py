@@ -63,6 +63,9 @@ def meeting_report_pdf(
     ids = dict(db.session.execute(sa.select(Unit.code, Unit.id)).all())
     rows = [r for r in all_rows if scope is None or ids.get(r.unit) in scope]
     summary = reports.scope_summary(first, last, scope)
+    # Every unit's page from two batched queries (and the unit rows' own criterion figures).
+    trends = reports.weekly_trend_by_unit(first, last, scope)
+    labels = reports.criterion_labels()
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Subject": period_line, "Creator": "hai-long"}) as pdf:
         ordered = sorted(rows, key=lambda r: (r.group or "~", r.rank or 10_000, -(r.index or -1), r.unit))
@@ -110,7 +113,6 @@ def meeting_report_pdf(
         for row in rows:
             if row.responses == 0:
                 continue
-            unit_scope = {ids[row.unit]}
             figure = Figure(figsize=A4)
             _header(figure, row.name, period_line)
             rank = f"hạng {row.rank} trong {row.group}" if row.rank else "chưa đủ mẫu để xếp hạng"
@@ -124,7 +126,11 @@ def meeting_report_pdf(
             )
             top = figure.add_subfigure(figure.add_gridspec(2, 1, top=0.86, bottom=0.04)[0])
             bottom = figure.add_subfigure(figure.add_gridspec(2, 1, top=0.86, bottom=0.04)[1])
-            charts.draw_criteria(top, reports.criteria_summary(first, last, unit_scope))
-            charts.draw_trend(bottom, reports.weekly_trend(first, last, unit_scope), milestones)
+            criteria = [
+                reports.CriterionSummary(code, labels.get(code, code), figures, {})
+                for code, figures in row.criteria.items()
+            ]
+            charts.draw_criteria(top, criteria)
+            charts.draw_trend(bottom, trends.get(ids[row.unit], []), milestones)
             pdf.savefig(figure)
     return buffer.getvalue()

@@ -431,23 +431,16 @@ def reason_counts(first: date, last: date, unit_ids: set[int] | None = None) -> 
 def heatmap(first: date, last: date, unit_ids: set[int] | None = None) -> list[HeatCell]:
     """Counted responses by local weekday × hour, with the share satisfied on the first required criterion."""
     weekday, hour = local_weekday(), local_hour()
-    main = main_criterion_code()
-    satisfied = (
-        sa.select(sa.func.max(sa.case((Answer.score >= scoring.SATISFIED_MIN_SCORE, 1), else_=0)))
-        .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(Answer.response_id == Response.id, Criterion.code == main)
-        .scalar_subquery()
-    )
-    answered = (
-        sa.select(sa.func.count(Answer.id))
-        .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(Answer.response_id == Response.id, Criterion.code == main)
-        .scalar_subquery()
-    )
+    main_ids = sa.select(Criterion.id).where(Criterion.code == main_criterion_code())
+    main = sa.orm.aliased(Answer)
+    # One pass: each response meets at most one answer to the main question (one per criterion).
     query = _scoped(
-        sa.select(weekday, hour, sa.func.count(), sa.func.coalesce(sa.func.sum(satisfied), 0), sa.func.sum(answered))
+        sa.select(
+            weekday, hour, sa.func.count(), _counted(main.score >= scoring.SATISFIED_MIN_SCORE), sa.func.count(main.id)
+        )
         .select_from(Response)
         .join(Point, Response.point_id == Point.id)
+        .outerjoin(main, sa.and_(main.response_id == Response.id, main.criterion_id.in_(main_ids)))
         .where(Response.flag.is_(None), _in_range(first, last))
         .group_by(weekday, hour),
         unit_ids,
@@ -482,6 +475,21 @@ def weekly_trend(first: date, last: date, unit_ids: set[int] | None = None) -> l
         row.key = monday.isoformat()
         row.label = monday.strftime("%d/%m/%Y")
         result.append(row)
+    return result
+
+
+def weekly_trend_by_unit(first: date, last: date, unit_ids: set[int] | None = None) -> dict[int, list[GroupFigures]]:
+    """`weekly_trend` of every unit at once (its own points), keyed by unit id: two queries in all."""
+    key = sa.cast(Point.unit_id, sa.String) + "|" + sa.cast(local_week_start(), sa.String)
+    result: dict[int, list[GroupFigures]] = {}
+    for composite in sorted(rows := _grouped(key, first, last, unit_ids), key=str):
+        unit_id, _sep, week = str(composite).partition("|")
+        row = rows[composite]
+        monday = date.fromisoformat(week[:10])
+        row.key, row.label = monday.isoformat(), monday.strftime("%d/%m/%Y")
+        result.setdefault(int(unit_id), []).append(row)
+    for weeks in result.values():
+        weeks.sort(key=lambda w: w.key)
     return result
 
 

@@ -453,3 +453,16 @@ def test_nul_in_a_form_is_refused(demo):
     token = csrf_token(client.get("/admin/groups").get_data(as_text=True))
     response = client.post("/admin/groups", data={"code": "a\x00b", "name": "x", "csrf_token": token})
     assert response.status_code == 400
+
+
+def test_weekly_trend_by_unit_equals_each_units_own_trend(seeded_app):
+    with seeded_app.app_context():
+        first, last = reports.default_range()
+        batched = reports.weekly_trend_by_unit(first, last, None)
+        ids = dict(db.session.execute(sa.text("SELECT code, id FROM units")).all())
+        for code in ("H-HOIAN", "H-TAMKY"):
+            alone = reports.weekly_trend(first, last, {ids[code]})
+            assert [(w.key, w.responses, w.index) for w in batched[ids[code]]] == [
+                (w.key, w.responses, w.index) for w in alone
+            ]
+        assert set(batched) == {ids["H-HOIAN"], ids["H-TAMKY"]}
