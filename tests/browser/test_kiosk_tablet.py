@@ -285,18 +285,32 @@ def test_offline_taps_survive_a_reload_and_arrive_exactly_once(serve, page, tabl
     assert len(rows(server)) == 5
 
 
-def test_a_revoked_tablet_asks_calmly_to_be_paired_again(serve, page):
-    server = serve()
+def test_a_revoked_tablet_asks_calmly_to_be_paired_again_and_keeps_its_answers(serve, page, tablet):
+    server = serve(KIOSK_HEARTBEAT_SECONDS=60)
     pair(server, page)
+    tablet.set_offline(True)
+    quick_answer(page, "Bình thường")
     with server.app.app_context():
-        revoke_device(db.session.scalar(sa.select(KioskDevice)))
+        old_device = db.session.scalar(sa.select(KioskDevice))
+        revoke_device(old_device)
+        old_id = old_device.id
+    tablet.set_offline(False)  # the queued answer meets 401
     expect(page.get_by_role("heading", name="Máy tính bảng cần được kết nối lại")).to_be_visible(timeout=8000)
     expect(page.get_by_text("Vui lòng nhờ cán bộ kết nối lại.", exact=False)).to_be_visible()
+    expect(page.get_by_text("đã ghi vẫn được giữ an toàn", exact=False)).to_be_visible()
     expect(page.locator("#faces-first")).to_be_hidden()
-    # Pairing again brings the kiosk back.
+    expect(page.get_by_role("link", name="Nhập mã kết nối")).to_be_visible()
+    assert rows(server) == []
+    assert any(status == 401 for path, status in server.statuses if path == "/api/v1/kiosk/responses")
+    # Pairing the tablet again at the same point brings the kiosk back and delivers the kept answer.
     pair(server, page)
     quick_answer(page, "Hài lòng")
-    assert len(wait_rows(server, 1)) == 1
+    stored = wait_rows(server, 2)
+    assert [r.scores["overall"] for r in stored] == [3, 4]
+    with server.app.app_context():
+        new_id = db.session.scalar(sa.select(KioskDevice.id).where(KioskDevice.revoked_at.is_(None)))
+    assert new_id != old_id
+    assert {r.device_id for r in stored} == {new_id}
 
 
 def test_a_429_storm_still_delivers_everything(serve, page, tablet):
