@@ -80,6 +80,11 @@ def test_admin_report_filter_and_xlsx_download(live_server, browser, tmp_path):
         page.get_by_role("link", name="Giờ × ngày trong tuần").click()
         _images_loaded(page)
         _shot(page, "heatmap")
+        page.get_by_role("link", name="Xếp hạng khối, cụm").click()
+        page.wait_for_url(re.compile(r"/admin/reports/ranking\?.*unit=H-HOIAN"))
+        assert page.locator("#report-table tbody tr").count() == 39  # every unit's aggregate, own one marked
+        assert page.locator("#report-table tr.mine").count() == 1
+        _shot(page, "ranking")
         assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     finally:
         context.close()
