@@ -180,12 +180,13 @@ def report(view: str):
         extra["total"] = sum(r.count for r in data)
     if view == "trend":
         extra["milestones"] = milestones_for(f)
+    if view in ("units", "ranking"):
+        extra["groups"] = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
     if view == "ranking":
         query = sa.select(Unit.code)
         if f.scope is not None:
             query = query.where(Unit.id.in_(f.scope))
         extra["mine"] = set(db.session.scalars(query))
-        extra["groups"] = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
     return render_template(f"admin/report_{view}.html", rows=data, **extra, **context)
 
 
