@@ -69,6 +69,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    # Flask-Limiter keeps the first app's key prefix forever; each app (tests build many) must
+    # count under its own.
+    limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
