@@ -148,6 +148,10 @@ def test_devices_pair_rename_revoke_and_last_seen(demo):
     page = client.post(f"/admin/points/{point_id}/pairing", data={"csrf_token": token}).get_data(as_text=True)
     code = re.search(r'id="pairing-code">([A-Z0-9]+)<', page).group(1)
     assert f"http://test.local/kiosk/pair?code={code}" in page
+    qr = re.search(r'<img class="qr" src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
+    import base64
+
+    assert b"<svg" in base64.b64decode(qr)
     with demo.app_context():
         paired = pair_device(code, "")
         device_id, device_token = paired.device.id, paired.token
