@@ -22,7 +22,9 @@ NO_DATA = "Chưa có dữ liệu trong khoảng thời gian này"
 
 _cache: OrderedDict[tuple, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
+# Per worker process: at most this many pictures and this many bytes (a meeting PDF is ~0.3 MB).
 CACHE_SIZE = 256
+CACHE_BYTES = 32 * 1024 * 1024
 
 
 def cached(key: tuple, draw: Callable[[], bytes]) -> bytes:
@@ -34,7 +36,7 @@ def cached(key: tuple, draw: Callable[[], bytes]) -> bytes:
     data = draw()
     with _cache_lock:
         _cache[key] = data
-        while len(_cache) > CACHE_SIZE:
+        while len(_cache) > CACHE_SIZE or (len(_cache) > 1 and sum(map(len, _cache.values())) > CACHE_BYTES):
             _cache.popitem(last=False)
     return data
 

@@ -466,3 +466,18 @@ def test_weekly_trend_by_unit_equals_each_units_own_trend(seeded_app):
                 (w.key, w.responses, w.index) for w in alone
             ]
         assert set(batched) == {ids["H-HOIAN"], ids["H-TAMKY"]}
+
+
+def test_picture_cache_is_bounded(monkeypatch):
+    from core import charts
+
+    charts.cache_clear()
+    monkeypatch.setattr(charts, "CACHE_SIZE", 3)
+    monkeypatch.setattr(charts, "CACHE_BYTES", 25)
+    drawn = []
+    for number in range(5):
+        charts.cached(("k", number), lambda n=number: drawn.append(n) or b"x" * 10)
+    assert drawn == [0, 1, 2, 3, 4]
+    assert charts.cached(("k", 4), lambda: b"redrawn") == b"x" * 10  # the newest is kept
+    assert charts.cached(("k", 0), lambda: b"redrawn") == b"redrawn"  # the oldest was dropped
+    charts.cache_clear()
