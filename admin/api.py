@@ -80,12 +80,8 @@ def parse_date_range() -> tuple[date, date]:
 @api_login_required
 def satisfaction():
     first, last = parse_date_range()
-    # Ranks are computed over every unit, then the rows outside the caller's scope are dropped: a
-    # unit's rank is its place in its whole group, never merely among the units the caller sees.
-    rows = satisfaction_by_unit(first, last, None, current_app.config["MIN_SAMPLE"])
-    if g.scope is not None:
-        visible = set(db.session.scalars(sa.select(Unit.code).where(Unit.id.in_(g.scope))))
-        rows = [row for row in rows if row.unit in visible]
+    # core.reports ranks among every unit of a group before cutting the rows to the scope.
+    rows = satisfaction_by_unit(first, last, g.scope, current_app.config["MIN_SAMPLE"])
     response = jsonify([row.as_dict() for row in rows])
     # The contract's body is the list of rows; the range actually used travels in headers.
     response.headers["X-Report-From"] = first.isoformat()
