@@ -1,0 +1,545 @@
+#!/usr/bin/env python3
+"""Fill the English catalog (translations/en/LC_MESSAGES/messages.po) from the EN dict below.
+
+Msgids are Vietnamese (the default UI language); values are the English msgstr.
+Re-runnable: entries that already carry a non-fuzzy translation are left alone; only empty
+(or fuzzy) entries whose msgid is in EN get filled, and their fuzzy flag is dropped.
+For a plural entry (msgid_plural) give a tuple: (singular_msgstr, plural_msgstr).
+
+Second pass after a new extraction:
+    cd /work/main
+    .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+        --ignore-dirs=.venv --ignore-dirs=migrations --ignore-dirs=tests --ignore-dirs=bench .
+    .venv/bin/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching
+    .venv/bin/python /work/notes/translate_en.py          # lists msgids still missing
+    # append the missing ones to EN, run again, then:
+    .venv/bin/pybabel compile -d translations --statistics
+
+Options: --po PATH (default /work/main/translations/en/LC_MESSAGES/messages.po),
+         --dry-run (check and report, do not write).
+Exit status 1 if any entry is still untranslated or a translation fails the placeholder check.
+
+Glossary used: đơn vị = unit; điểm tiếp nhận = reception point; khối/cụm thi đua = competition
+group; đợt thi đua = competition period; mốc = milestone; sơ kết = mid-term review; tổng kết =
+final review; chưa đủ mẫu = too few answers; máy (tính bảng) = tablet; ghép/kết nối máy = pair;
+thu hồi = revoke; phiếu hẹn = appointment slip; mã truy cập = access token; Ông/Bà = you.
+Shared msgids used both as a nav/page title and as a form label ("Đơn vị", "Tài khoản",
+"Điểm tiếp nhận", "Đợt thi đua") get the plural nav wording; "Ngày" (milestone date label and
+heat-map weekday column) is "Day".
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from babel.messages.pofile import read_po, write_po
+
+EN: dict[str, str | tuple[str, str]] = {
+    # --- admin/manage.py: flashes and validation ---
+    "Cần tên đơn vị.": "A unit name is required.",
+    "Cần loại đơn vị.": "A unit type is required.",
+    "Không có đơn vị cấp trên này.": "That parent unit does not exist.",
+    "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.":
+        "A unit cannot be placed under itself or under one of its subunits.",
+    "Không có khối/cụm này.": "That competition group does not exist.",
+    "Đã lưu đơn vị %(code)s.": "Unit %(code)s saved.",
+    "Chọn loại dữ liệu và tệp .csv hoặc .xlsx.": "Choose a data type and a .csv or .xlsx file.",
+    "Không nhập được tệp %(name)s, chưa có gì thay đổi:":
+        "Could not import %(name)s; nothing has been changed:",
+    "Đã nhập %(name)s: %(c)s mới, %(u)s cập nhật.": "Imported %(name)s: %(c)s new, %(u)s updated.",
+    "Cần mã, tên khối/cụm và đơn vị trưởng khối hợp lệ.":
+        "A code, a group name and a valid leading unit are required.",
+    "Đã lưu khối/cụm %(code)s.": "Competition group %(code)s saved.",
+    "Cần mã, tên điểm tiếp nhận và đơn vị.": "A code, a reception point name and a unit are required.",
+    "Mã điểm %(code)s đã có.": "Point code %(code)s already exists.",
+    "Đã thêm điểm tiếp nhận %(code)s.": "Reception point %(code)s added.",
+    "Đã đổi mã QR của %(code)s: hãy in và dán áp phích mới, áp phích cũ không còn dùng được.":
+        "The QR code of %(code)s has been changed: print and put up the new poster; "
+        "the old posters no longer work.",
+    "Cần tên điểm tiếp nhận.": "A reception point name is required.",
+    "Đã đổi tên điểm %(code)s.": "Point %(code)s renamed.",
+    "Số phiếu hẹn phải từ 1 đến 500.": "The number of appointment slips must be between 1 and 500.",
+    "Đã đổi tên máy.": "Tablet renamed.",
+    "Đã thu hồi máy: máy này không gửi được đánh giá nữa.":
+        "Tablet revoked: it can no longer send ratings.",
+    "Cần tiêu đề phiếu.": "A survey title is required.",
+    "Thang đo là 5 hoặc 3 mức.": "The scale must have 5 or 3 levels.",
+    "Dòng %(n)s: cần mã (không trùng), nhãn và câu hỏi.":
+        "Line %(n)s: a code (unique), a label and a question are required.",
+    "Dòng %(n)s: yếu tố SIPAS phải là một trong %(e)s.":
+        "Line %(n)s: the SIPAS factor must be one of %(e)s.",
+    "Cần ít nhất một tiêu chí.": "At least one criterion is required.",
+    "Cần ít nhất một tiêu chí bắt buộc (câu chính).":
+        "At least one required criterion (main question) is needed.",
+    "Dòng %(n)s: cần mã (không trùng) và nhãn lý do.":
+        "Line %(n)s: a code (unique) and a reason label are required.",
+    "Đã lưu phiên bản %(v)s (chưa áp dụng). Bấm “Áp dụng” để các máy và mã QR dùng phiếu này.":
+        "Version %(v)s saved (not applied yet). Click “Apply” to have the tablets and QR codes "
+        "use this survey.",
+    "Đã áp dụng phiếu %(code)s phiên bản %(v)s.": "Survey %(code)s version %(v)s applied.",
+    "Cần mã, tên, ngày bắt đầu và ngày kết thúc (bắt đầu trước kết thúc).":
+        "A code, a name, a start date and an end date are required (the start must come before the end).",
+    "Mã đợt %(code)s đã có.": "Period code %(code)s already exists.",
+    "Đã thêm đợt thi đua %(code)s.": "Competition period %(code)s added.",
+    "Cần loại mốc, tên và ngày.": "A milestone type, a name and a date are required.",
+    "Đã thêm mốc %(name)s.": "Milestone %(name)s added.",
+    "Đã xoá mốc.": "Milestone deleted.",
+    "Chọn đơn vị cho tài khoản.": "Choose a unit for the account.",
+    "Không tạo được tài khoản: %(d)s": "Could not create the account: %(d)s",
+    "Đã tạo tài khoản": "Account created",
+    "Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu.":
+        "This temporary password is shown only once; the user must change it at first sign-in.",
+    "Đã đặt lại mật khẩu": "Password reset",
+    "Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập.":
+        "This temporary password is shown only once; the user must change it when signing in.",
+    "Đã cập nhật tài khoản %(u)s.": "Account %(u)s updated.",
+    "Đã tạo mã truy cập API": "API access token created",
+    "Mã này chỉ hiện một lần. Gửi kèm mỗi yêu cầu: Authorization: Bearer <mã>.":
+        "This token is shown only once. Send it with every request: Authorization: Bearer <token>.",
+    "Đã thu hồi mã truy cập.": "Access token revoked.",
+    # --- admin/reports.py: report views ---
+    "Theo đơn vị": "By unit",
+    "Xếp hạng khối, cụm": "Group rankings",
+    "Theo điểm tiếp nhận": "By reception point",
+    "Theo tiêu chí": "By criterion",
+    "Lý do chưa hài lòng": "Reasons for dissatisfaction",
+    "Giờ × ngày trong tuần": "Hour × day of week",
+    "Xu hướng theo tuần": "Weekly trend",
+    "Theo kênh": "By channel",
+    "Ý kiến người dân": "Citizen comments",
+    # --- admin/routes.py: sign-in and password ---
+    "Tên đăng nhập": "Username",
+    "Mật khẩu": "Password",
+    "Mật khẩu hiện tại": "Current password",
+    "Mật khẩu mới": "New password",
+    "Mật khẩu mới cần ít nhất %(n)s ký tự.": "The new password must be at least %(n)s characters long.",
+    "Nhập lại mật khẩu mới": "Confirm new password",
+    "Hai lần nhập mật khẩu mới không khớp.": "The two new passwords do not match.",
+    "Sai tên đăng nhập hoặc mật khẩu.": "Wrong username or password.",
+    "Đã đăng xuất.": "You have been signed out.",
+    "Mật khẩu hiện tại không đúng.": "The current password is incorrect.",
+    "Mật khẩu mới phải khác mật khẩu hiện tại.": "The new password must differ from the current one.",
+    "Đã đổi mật khẩu.": "Password changed.",
+    # --- kiosk/api.py ---
+    "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
+    "thông tin được xoá sau khi trả lời.":
+        "I agree that the office may use this name and phone number only to reply to my comment; "
+        "they are deleted after the reply.",
+    "Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại.":
+        "This tablet is not paired or has been revoked. Please pair it again.",
+    "Dữ liệu gửi lên phải là một đối tượng JSON.": "The request body must be a JSON object.",
+    "Chưa có phiếu khảo sát nào đang hoạt động.": "No survey is active yet.",
+    "Mã kết nối không hợp lệ.": "Invalid pairing code.",
+    "Mã kết nối không đúng, đã dùng hoặc đã hết hạn.":
+        "The pairing code is wrong, already used or expired.",
+    "Phiên bản phiếu khảo sát không tồn tại.": "That survey version does not exist.",
+    "Thiếu mã câu trả lời.": "The answer ID is missing.",
+    "Thiếu câu trả lời.": "The answers are missing.",
+    "Dữ liệu nhịp kết nối không hợp lệ.": "Invalid heartbeat data.",
+    # --- kiosk/routes.py: tablet UI (kept in line with kiosk.routes.EN) ---
+    "Ông/Bà có hài lòng với lần làm việc hôm nay không?": "Are you satisfied with your visit today?",
+    "Điều gì khiến Ông/Bà chưa hài lòng?": "What was not satisfactory?",
+    "Chọn một hoặc nhiều ý (không bắt buộc).": "Choose one or more (optional).",
+    "Tiếp tục": "Continue",
+    "Bỏ qua": "Skip",
+    "Kết thúc": "Finish",
+    "Gửi": "Send",
+    "Câu hỏi thêm (không bắt buộc)": "More questions (optional)",
+    "Ông/Bà có góp ý gì thêm không?": "Anything else you would like to tell us?",
+    "Góp ý (không bắt buộc)": "Comment (optional)",
+    "Tôi muốn được cơ quan trả lời": "I would like a reply",
+    "Họ và tên": "Full name",
+    "Số điện thoại": "Phone number",
+    "Để được trả lời, xin ghi họ tên hoặc số điện thoại và đánh dấu đồng ý.":
+        "For a reply, please give a name or phone number and tick the consent box.",
+    "Cảm ơn Ông/Bà!": "Thank you!",
+    "Ý kiến của Ông/Bà đã được ghi nhận.": "Your opinion has been recorded.",
+    # The language-switch label; kiosk.routes.ui_strings() overrides it per language anyway.
+    "English": "English",
+    "chờ gửi": "waiting",
+    "Đang tải phiếu khảo sát…": "Loading the survey…",
+    "Chưa tải được phiếu khảo sát. Vui lòng kiểm tra kết nối mạng.":
+        "The survey could not be loaded. Please check the network connection.",
+    "Máy tính bảng chưa được kết nối": "This tablet is not paired",
+    "Vui lòng nhờ cán bộ kết nối máy với điểm tiếp nhận.":
+        "Please ask a staff member to pair it with the reception point.",
+    "Máy tính bảng cần được kết nối lại": "This tablet needs to be paired again",
+    "Máy này đã ngừng kết nối với hệ thống. Các đánh giá đã ghi vẫn được giữ an toàn trên máy. "
+    "Vui lòng nhờ cán bộ kết nối lại.":
+        "This tablet is no longer connected to the system. Ratings already given are kept safely "
+        "on it. Please ask a staff member to pair it again.",
+    "Nhập mã kết nối": "Enter a pairing code",
+    "Kết nối máy tính bảng": "Pair this tablet",
+    "Mã kết nối": "Pairing code",
+    "Kết nối": "Pair",
+    "Đang kết nối…": "Pairing…",
+    "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Vui lòng tạo mã mới.":
+        "The pairing code is wrong, already used or expired. Please create a new one.",
+    "Đã thử sai quá nhiều lần. Vui lòng chờ ít phút rồi thử lại.":
+        "Too many wrong attempts. Please wait a few minutes and try again.",
+    "Không kết nối được máy chủ. Vui lòng kiểm tra mạng rồi thử lại.":
+        "The server cannot be reached. Please check the network and try again.",
+    # --- survey/forms.py, survey/routes.py: web survey ---
+    "Lý do": "Reason",
+    "Góp ý thêm": "Further comments",
+    "Số điện thoại chỉ gồm chữ số, dấu cách và dấu +.":
+        "A phone number may contain only digits, spaces and the + sign.",
+    "Vui lòng đánh dấu đồng ý nếu muốn được liên hệ, hoặc xoá họ tên và số điện thoại.":
+        "Please tick the consent box if you would like to be contacted, or clear the name and phone number.",
+    "Vui lòng cho biết họ tên hoặc số điện thoại để chúng tôi liên hệ lại.":
+        "Please give your name or phone number so that we can contact you.",
+    "Vui lòng chọn một mức đánh giá.": "Please choose a rating.",
+    "Mã QR này không còn hiệu lực": "This QR code is no longer valid",
+    "Vui lòng quét mã QR đang dán tại quầy tiếp nhận, hoặc hỏi cán bộ tiếp dân.":
+        "Please scan the QR code displayed at the reception counter, or ask a member of staff.",
+    "Không tìm thấy mã khảo sát này": "This survey code was not found",
+    "Vui lòng kiểm tra lại mã in trên phiếu hẹn, hoặc quét mã QR tại quầy tiếp nhận.":
+        "Please check the code printed on your appointment slip, or scan the QR code at the reception counter.",
+    "Khảo sát đang tạm dừng": "The survey is paused",
+    "Vui lòng quay lại sau. Xin cảm ơn Ông/Bà.": "Please come back later. Thank you.",
+    "Đánh giá từ trang này đã được ghi nhận trước đó. Mỗi lượt chỉ gửi một lần.":
+        "A rating from this page has already been recorded. Each visit can be rated only once.",
+    "Tôi đồng ý để %(unit)s dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
+    "thông tin được xoá sau %(days)s ngày.":
+        "I agree that %(unit)s may use this name and phone number only to reply to my comment; "
+        "the details are deleted after %(days)s days.",
+    "Giá trị không hợp lệ.": "Invalid value.",
+    "Mã khảo sát này đã được sử dụng": "This survey code has already been used",
+    "Mỗi mã chỉ dùng được một lần. Cảm ơn Ông/Bà đã dành thời gian đánh giá.":
+        "Each code can be used only once. Thank you for taking the time to give your rating.",
+    "Mã khảo sát này đã hết hạn": "This survey code has expired",
+    "Ông/Bà vẫn có thể đánh giá bằng mã QR dán tại quầy tiếp nhận.":
+        "You can still give your rating with the QR code displayed at the reception counter.",
+    # --- templates: layout, filters, downloads ---
+    "Đánh giá sự hài lòng": "Satisfaction survey",
+    "Tải về:": "Download:",
+    "Excel (tất cả các bảng)": "Excel (all tables)",
+    "CSV mọi câu trả lời": "CSV of all answers",
+    "CSV bảng này": "CSV of this table",
+    "Biểu đồ SVG (in)": "SVG chart (for print)",
+    "Báo cáo PDF cho cuộc họp": "PDF report for meetings",
+    "Bộ lọc báo cáo": "Report filters",
+    "Đợt thi đua": "Competition periods",
+    "— Theo ngày —": "— By date —",
+    "Từ ngày": "From",
+    "Đến ngày": "To",
+    "Đơn vị": "Units",
+    "Toàn tỉnh": "Whole province",
+    "Tất cả đơn vị của tôi": "All my units",
+    "Xem báo cáo": "View report",
+    "Các báo cáo": "Reports",
+    "Tổng quan": "Overview",
+    # --- audit log, pager ---
+    "Nhật ký thao tác": "Audit log",
+    "Thời gian": "Time",
+    "Người thực hiện": "Performed by",
+    "Thao tác": "Actions",
+    "Đối tượng": "Target",
+    "Chi tiết": "Details",
+    "Chưa có thao tác nào.": "No actions recorded yet.",
+    "Trang": "Pages",
+    "‹ Trang trước": "‹ Previous page",
+    "Trang sau ›": "Next page ›",
+    # --- dashboard ---
+    "Tổng quan mức độ hài lòng": "Satisfaction overview",
+    "Số liệu chính": "Key figures",
+    "Chỉ số hài lòng": "Satisfaction index",
+    "Số lượt đánh giá": "Number of ratings",
+    "Bị loại (bấm liên tục, lặp lại, sai giờ)": "Excluded (rapid taps, duplicates, outside opening hours)",
+    "Chỉ số hài lòng: tỷ lệ câu trả lời “Hài lòng” hoặc “Rất hài lòng” của mỗi tiêu chí, "
+    "lấy trung bình các tiêu chí.":
+        "Satisfaction index: the share of “Satisfied” or “Very satisfied” answers for each criterion, "
+        "averaged over all criteria.",
+    "Các tiêu chí": "Criteria",
+    "Tiêu chí": "Criterion",
+    "Số câu trả lời": "Answers",
+    "Chỉ số (%%)": "Index (%%)",
+    "Biểu đồ xu hướng theo tuần: số lượt và chỉ số hài lòng":
+        "Weekly trend chart: number of ratings and satisfaction index",
+    "Biểu đồ so sánh theo kênh đánh giá": "Chart comparing rating channels",
+    # --- devices (counter tablets) ---
+    "Máy tại quầy": "Counter tablets",
+    "Máy tính bảng tại quầy": "Tablets at the counters",
+    "Tên máy": "Tablet name",
+    "Điểm": "Point",
+    "Trạng thái": "Status",
+    "Lần cuối liên lạc": "Last contact",
+    "Phiên bản": "Version",
+    "Hàng đợi": "Queue",
+    "(chưa đặt tên)": "(unnamed)",
+    "ghép lúc": "paired",
+    "đã thu hồi": "revoked",
+    "đang hoạt động": "active",
+    "mất liên lạc": "out of contact",
+    "Tên mới": "New name",
+    "Đổi tên": "Rename",
+    "Thu hồi máy này?": "Revoke this tablet?",
+    "Thu hồi": "Revoke",
+    "Chưa có máy nào được ghép.": "No tablets have been paired yet.",
+    "Ghép máy mới": "Pair a new tablet",
+    "Tạo mã ghép cho điểm tiếp nhận rồi mở địa chỉ hiện ra trên máy tính bảng.":
+        "Create a pairing code for a reception point, then open the address shown on the tablet.",
+    "Mã ghép máy": "Pairing code",
+    # --- competition groups ---
+    "Khối, cụm thi đua": "Competition groups",
+    "Mã": "Code",
+    "Tên": "Name",
+    "Trưởng khối/cụm": "Group leader",
+    "Thành viên": "Members",
+    "Thêm hoặc sửa khối/cụm": "Add or edit a group",
+    "Đơn vị trưởng khối/cụm": "Leading unit",
+    "Lưu": "Save",
+    # --- admin navigation ---
+    "Điều hướng quản trị": "Admin navigation",
+    "Báo cáo": "Reports",
+    "Điểm tiếp nhận": "Reception points",
+    "Tài khoản": "Accounts",
+    "Khối, cụm": "Groups",
+    "Phiếu khảo sát": "Surveys",
+    "Nhật ký": "Audit log",
+    "Mã truy cập API": "API access tokens",
+    "Đổi mật khẩu": "Change password",
+    "Đăng xuất": "Sign out",
+    "Đăng nhập": "Sign in",
+    # --- pairing, password ---
+    "Ghép máy tính bảng với %(p)s": "Pair a tablet with %(p)s",
+    "Mở địa chỉ này trên máy tính bảng trong vòng %(m)s phút; mã chỉ dùng được một lần:":
+        "Open this address on the tablet within %(m)s minutes; the code can be used only once:",
+    "Hoặc nhập mã:": "Or enter the code:",
+    "Xem danh sách máy": "See the list of tablets",
+    "Tài khoản đang dùng mật khẩu tạm. Hãy đặt mật khẩu của riêng bạn để tiếp tục.":
+        "This account is using a temporary password. Set your own password to continue.",
+    # --- competition periods and milestones ---
+    "Xoá mốc này?": "Delete this milestone?",
+    "Xoá": "Delete",
+    "Loại mốc": "Milestone type",
+    "Ngày": "Day",
+    "Thêm mốc": "Add milestone",
+    "Thêm đợt thi đua": "Add a competition period",
+    "Ngày bắt đầu": "Start date",
+    "Ngày kết thúc": "End date",
+    "Thêm": "Add",
+    # --- reception points ---
+    "Địa chỉ khảo sát QR": "QR survey address",
+    "Áp phích": "Poster",
+    "ngừng hoạt động": "inactive",
+    "Đổi mã QR? Các áp phích đã in sẽ không dùng được nữa.":
+        "Change the QR code? Posters already printed will stop working.",
+    "Đổi mã QR": "Change QR code",
+    "Ngừng hoạt động": "Deactivate",
+    "Hoạt động lại": "Reactivate",
+    "Số phiếu hẹn": "Number of slips",
+    "In phiếu hẹn (PDF)": "Print appointment slips (PDF)",
+    "Thêm điểm tiếp nhận": "Add a reception point",
+    # --- reports ---
+    "Kênh": "Channel",
+    "Số lượt": "Ratings",
+    "Bị loại": "Excluded",
+    "Biểu đồ so sánh theo kênh": "Chart comparing channels",
+    "Lọc ý kiến": "Filter comments",
+    "Điểm câu chính": "Main question score",
+    "Tất cả": "All",
+    "%(n)s ý kiến": "Comments: %(n)s",
+    "điểm": "score",
+    "Không có ý kiến nào khớp bộ lọc.": "No comments match the filter.",
+    "Trang %(p)s / %(n)s": "Page %(p)s of %(n)s",
+    "Khoảng tin cậy 95%%": "95%% confidence interval",
+    "Điểm trung bình": "Average score",
+    "%(s)s điểm": "Score %(s)s",
+    "Biểu đồ chỉ số theo tiêu chí với khoảng tin cậy":
+        "Chart of the index by criterion, with confidence intervals",
+    "Bản đồ nhiệt số lượt đánh giá theo giờ và ngày trong tuần":
+        "Heat map of ratings by hour and day of the week",
+    "Chưa có dữ liệu trong khoảng thời gian này.": "No data in this date range yet.",
+    "Ý kiến": "Comments",
+    "Xếp hạng mọi đơn vị trong khối, cụm thi đua theo chỉ số hài lòng (chỉ số liệu tổng hợp). "
+    "Đơn vị dưới %(n)s lượt đánh giá chưa đủ mẫu để xếp hạng.":
+        "Every unit in a competition group ranked by satisfaction index (aggregate figures only). "
+        "Units with fewer than %(n)s ratings have too few answers to be ranked.",
+    "Khối/cụm": "Group",
+    "Hạng": "Rank",
+    "chưa đủ mẫu": "too few answers",
+    "Biểu đồ Pareto các lý do chưa hài lòng": "Pareto chart of reasons for dissatisfaction",
+    "Số lần được chọn": "Times chosen",
+    "Tỷ lệ (%%)": "Share (%%)",
+    "Chưa có lý do nào được chọn trong khoảng thời gian này.": "No reasons were chosen in this date range.",
+    "Biểu đồ xu hướng theo tuần": "Weekly trend chart",
+    "Mốc:": "Milestones:",
+    "Tuần bắt đầu": "Week starting",
+    "(KTC 95%%)": "(95%% CI)",
+    "Hạng trong khối/cụm": "Rank in group",
+    "Đơn vị cần ít nhất %(n)s lượt đánh giá được tính để được xếp hạng.":
+        "A unit needs at least %(n)s counted ratings to be ranked.",
+    "Biểu đồ chỉ số hài lòng theo đơn vị": "Chart of the satisfaction index by unit",
+    "Quay lại": "Back",
+    # --- surveys ---
+    "Sửa phiếu khảo sát": "Edit survey",
+    "Sửa phiếu “%(t)s” (phiên bản %(v)s)": "Edit survey “%(t)s” (version %(v)s)",
+    "Lưu sẽ tạo phiên bản mới; các câu trả lời cũ giữ nguyên phiên bản của chúng.":
+        "Saving creates a new version; earlier answers keep the version they were given on.",
+    "Tiêu đề": "Title",
+    "Thang đo": "Scale",
+    "5 mức (Rất không hài lòng … Rất hài lòng)": "5 levels (Very dissatisfied … Very satisfied)",
+    "3 mức (Không hài lòng / Hài lòng / Rất hài lòng)": "3 levels (Dissatisfied / Satisfied / Very satisfied)",
+    # The parser (admin/manage.py) accepts có/yes/x/1 as "required"; anything else means optional.
+    "Tiêu chí, mỗi dòng: mã | nhãn | câu hỏi | bắt buộc (có/không) | yếu tố SIPAS":
+        "Criteria, one per line: code | label | question | required (yes/no) | SIPAS factor",
+    "Yếu tố SIPAS:": "SIPAS factors:",
+    "Lý do chưa hài lòng, mỗi dòng: mã | nhãn": "Reasons for dissatisfaction, one per line: code | label",
+    "Lưu thành phiên bản mới": "Save as a new version",
+    "Phiếu": "Survey",
+    "%(n)s mức": "%(n)s levels",
+    "đang áp dụng": "in use",
+    "Sửa thành phiên bản mới": "Edit as a new version",
+    "Áp dụng": "Apply",
+    # --- API tokens ---
+    "Mã truy cập cho phép phần mềm khác đọc báo cáo qua /api/v1 với đúng phạm vi đơn vị của tài khoản.":
+        "An access token lets other software read reports through /api/v1, limited to the units "
+        "its account can see.",
+    "Tạo lúc": "Created",
+    "Dùng lần cuối": "Last used",
+    "hiệu lực": "active",
+    "Chưa có mã truy cập nào.": "No access tokens yet.",
+    "Tạo mã truy cập": "Create an access token",
+    "Tên gợi nhớ": "Label",
+    "Tạo": "Create",
+    # --- units ---
+    "Sửa đơn vị": "Edit unit",
+    "Sửa đơn vị %(code)s": "Edit unit %(code)s",
+    "Loại": "Type",
+    "Đơn vị cấp trên": "Parent unit",
+    "(không có — gốc của cây)": "(none — top of the tree)",
+    "Nhập từ bảng tính": "Import from a spreadsheet",
+    "Tệp .csv (UTF-8) hoặc .xlsx. Đơn vị: code,name,kind,parent,group · Điểm tiếp nhận: code,name,unit · "
+    "Khối/cụm: code,name,leader_unit. Tệp có lỗi thì không có gì thay đổi.":
+        "A .csv (UTF-8) or .xlsx file. Units: code,name,kind,parent,group · Reception points: "
+        "code,name,unit · Competition groups: code,name,leader_unit. If the file has any error, "
+        "nothing is changed.",
+    "Loại dữ liệu": "Data type",
+    "Tệp": "File",
+    "Nhập": "Import",
+    "Sửa": "Edit",
+    # --- users ---
+    "Vai trò": "Role",
+    "đã khoá": "locked",
+    "chờ đổi mật khẩu": "must change password",
+    "hoạt động": "active",
+    "Cấp mật khẩu tạm": "Issue a temporary password",
+    "Khoá": "Lock",
+    "Mở khoá": "Unlock",
+    "Tạo tài khoản": "Create account",
+    "Toàn tỉnh (chỉ Văn phòng)": "Whole province (Office staff only)",
+    "Mật khẩu tạm được tạo tự động và chỉ hiện một lần.":
+        "The temporary password is generated automatically and shown only once.",
+    # --- errors ---
+    "Mã lỗi": "Error code",
+    "Về trang chủ": "Back to the home page",
+    # --- web survey templates ---
+    "Phiên làm việc đã hết hạn.": "Your session has expired.",
+    "Câu trả lời của Ông/Bà vẫn được giữ nguyên, chỉ cần bấm “Gửi đánh giá” thêm một lần nữa.":
+        "Your answers have been kept; just press “Send rating” once more.",
+    "Vui lòng xem lại các mục được đánh dấu bên dưới.": "Please check the items marked below.",
+    "Ông/Bà vui lòng cho biết mức độ hài lòng với lần làm việc hôm nay. Chỉ mất khoảng 30 giây.":
+        "Please tell us how satisfied you are with your visit today. It only takes about 30 seconds.",
+    "Đang gửi…": "Sending…",
+    "(nếu có, chọn một hoặc nhiều)": "(if any, choose one or more)",
+    "(không bắt buộc)": "(optional)",
+    "Ông/Bà muốn được liên hệ trả lời?": "Would you like us to contact you with a reply?",
+    "Gửi đánh giá": "Send rating",
+    "Phiếu khảo sát ẩn danh: không ghi lại địa chỉ IP hay thông tin thiết bị của Ông/Bà.":
+        "This survey is anonymous: your IP address and device details are not recorded.",
+    "Ý kiến của Ông/Bà đã được ghi nhận và giúp chúng tôi phục vụ tốt hơn.":
+        "Your opinion has been recorded and helps us serve you better.",
+    "Chúng tôi sẽ liên hệ lại với Ông/Bà theo thông tin đã để lại.":
+        "We will contact you using the details you left.",
+    "Dân vào niềm nở – Hướng dẫn tận tình – Dân về vui vẻ":
+        "A warm welcome – Attentive guidance – A happy farewell",
+    # --- second pass: append new msgids below ---
+    "Mã QR của địa chỉ ghép máy": "QR code of the pairing address",
+}
+
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]|\{[^{}]*\}")
+
+
+def _tokens(text: str) -> list[str]:
+    """Placeholders, %% escapes, {fields} and HTML-ish tags, ignoring the <mã>/<token> example."""
+    tags = [t for t in re.findall(r"</?[a-z][a-z0-9]*\b[^<>]*>", text) if t != "<token>"]
+    return sorted(_PLACEHOLDER.findall(text) + tags)
+
+
+def _edge(text: str) -> tuple[str, str]:
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+
+
+def check(msgid: str, msgstr: str) -> list[str]:
+    problems = []
+    if _tokens(msgid) != _tokens(msgstr):
+        problems.append(f"placeholders differ: {_tokens(msgid)} vs {_tokens(msgstr)}")
+    if _edge(msgid) != _edge(msgstr):
+        problems.append("leading/trailing whitespace differs")
+    return problems
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--po", default="/work/main/translations/en/LC_MESSAGES/messages.po")
+    ap.add_argument("--dry-run", action="store_true")
+    args = ap.parse_args()
+
+    with open(args.po, "rb") as fh:
+        catalog = read_po(fh)
+
+    filled, kept, missing, bad = 0, 0, [], []
+    for message in catalog:
+        if not message.id:
+            continue
+        singular = message.id[0] if message.pluralizable else message.id
+        current = message.string
+        has = all(current) if isinstance(current, (tuple, list)) else bool(current)
+        if has and not message.fuzzy:
+            kept += 1
+            continue
+        value = EN.get(singular)
+        if value is None:
+            missing.append(message.id)
+            continue
+        if message.pluralizable:
+            if isinstance(value, str):
+                bad.append((singular, "plural entry needs a (singular, plural) tuple"))
+                continue
+            pairs = [(message.id[0], value[0]), (message.id[1], value[1])]
+            new = tuple(value[:2]) + tuple(value[1] for _ in range(len(current) - 2))
+        else:
+            if not isinstance(value, str):
+                bad.append((singular, "non-plural entry needs a plain string"))
+                continue
+            pairs = [(message.id, value)]
+            new = value
+        problems = [p for mid, mstr in pairs for p in check(mid, mstr)]
+        if problems:
+            bad.append((singular, "; ".join(problems)))
+            continue
+        message.string = new
+        message.flags.discard("fuzzy")
+        filled += 1
+
+    if not args.dry_run and filled:
+        with open(args.po, "wb") as fh:
+            write_po(fh, catalog, width=76)
+
+    total = sum(1 for m in catalog if m.id)
+    print(f"{args.po}: {total} messages; filled {filled}, already translated {kept}, "
+          f"missing {len(missing)}, rejected {len(bad)}{' (dry run)' if args.dry_run else ''}")
+    for msgid in missing:
+        print("MISSING:", repr(msgid))
+    for msgid, why in bad:
+        print("REJECTED:", repr(msgid), "-", why)
+    unused = set(EN) - {m.id[0] if m.pluralizable else m.id for m in catalog if m.id}
+    if unused:
+        print(f"note: {len(unused)} EN entries no longer in the catalog (obsolete msgids)")
+    return 1 if missing or bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
