@@ -27,6 +27,7 @@ Shared msgids used both as a nav/page title and as a form label ("Đơn vị", "
 "Điểm tiếp nhận", "Đợt thi đua") get the plural nav wording; "Ngày" (milestone date label and
 heat-map weekday column) is "Day".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,46 +41,35 @@ EN: dict[str, str | tuple[str, str]] = {
     "Cần tên đơn vị.": "A unit name is required.",
     "Cần loại đơn vị.": "A unit type is required.",
     "Không có đơn vị cấp trên này.": "That parent unit does not exist.",
-    "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.":
-        "A unit cannot be placed under itself or under one of its subunits.",
+    "Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.": "A unit cannot be placed under itself or under one of its subunits.",
     "Không có khối/cụm này.": "That competition group does not exist.",
     "Đã lưu đơn vị %(code)s.": "Unit %(code)s saved.",
     "Chọn loại dữ liệu và tệp .csv hoặc .xlsx.": "Choose a data type and a .csv or .xlsx file.",
-    "Không nhập được tệp %(name)s, chưa có gì thay đổi:":
-        "Could not import %(name)s; nothing has been changed:",
+    "Không nhập được tệp %(name)s, chưa có gì thay đổi:": "Could not import %(name)s; nothing has been changed:",
     "Đã nhập %(name)s: %(c)s mới, %(u)s cập nhật.": "Imported %(name)s: %(c)s new, %(u)s updated.",
-    "Cần mã, tên khối/cụm và đơn vị trưởng khối hợp lệ.":
-        "A code, a group name and a valid leading unit are required.",
+    "Cần mã, tên khối/cụm và đơn vị trưởng khối hợp lệ.": "A code, a group name and a valid leading unit are required.",
     "Đã lưu khối/cụm %(code)s.": "Competition group %(code)s saved.",
     "Cần mã, tên điểm tiếp nhận và đơn vị.": "A code, a reception point name and a unit are required.",
     "Mã điểm %(code)s đã có.": "Point code %(code)s already exists.",
     "Đã thêm điểm tiếp nhận %(code)s.": "Reception point %(code)s added.",
-    "Đã đổi mã QR của %(code)s: hãy in và dán áp phích mới, áp phích cũ không còn dùng được.":
-        "The QR code of %(code)s has been changed: print and put up the new poster; "
-        "the old posters no longer work.",
+    "Đã đổi mã QR của %(code)s: hãy in và dán áp phích mới, áp phích cũ không còn dùng được.": "The QR code of %(code)s has been changed: print and put up the new poster; "
+    "the old posters no longer work.",
     "Cần tên điểm tiếp nhận.": "A reception point name is required.",
     "Đã đổi tên điểm %(code)s.": "Point %(code)s renamed.",
     "Số phiếu hẹn phải từ 1 đến 500.": "The number of appointment slips must be between 1 and 500.",
     "Đã đổi tên máy.": "Tablet renamed.",
-    "Đã thu hồi máy: máy này không gửi được đánh giá nữa.":
-        "Tablet revoked: it can no longer send ratings.",
+    "Đã thu hồi máy: máy này không gửi được đánh giá nữa.": "Tablet revoked: it can no longer send ratings.",
     "Cần tiêu đề phiếu.": "A survey title is required.",
     "Thang đo là 5 hoặc 3 mức.": "The scale must have 5 or 3 levels.",
-    "Dòng %(n)s: cần mã (không trùng), nhãn và câu hỏi.":
-        "Line %(n)s: a code (unique), a label and a question are required.",
-    "Dòng %(n)s: yếu tố SIPAS phải là một trong %(e)s.":
-        "Line %(n)s: the SIPAS factor must be one of %(e)s.",
+    "Dòng %(n)s: cần mã (không trùng), nhãn và câu hỏi.": "Line %(n)s: a code (unique), a label and a question are required.",
+    "Dòng %(n)s: yếu tố SIPAS phải là một trong %(e)s.": "Line %(n)s: the SIPAS factor must be one of %(e)s.",
     "Cần ít nhất một tiêu chí.": "At least one criterion is required.",
-    "Cần ít nhất một tiêu chí bắt buộc (câu chính).":
-        "At least one required criterion (main question) is needed.",
-    "Dòng %(n)s: cần mã (không trùng) và nhãn lý do.":
-        "Line %(n)s: a code (unique) and a reason label are required.",
-    "Đã lưu phiên bản %(v)s (chưa áp dụng). Bấm “Áp dụng” để các máy và mã QR dùng phiếu này.":
-        "Version %(v)s saved (not applied yet). Click “Apply” to have the tablets and QR codes "
-        "use this survey.",
+    "Cần ít nhất một tiêu chí bắt buộc (câu chính).": "At least one required criterion (main question) is needed.",
+    "Dòng %(n)s: cần mã (không trùng) và nhãn lý do.": "Line %(n)s: a code (unique) and a reason label are required.",
+    "Đã lưu phiên bản %(v)s (chưa áp dụng). Bấm “Áp dụng” để các máy và mã QR dùng phiếu này.": "Version %(v)s saved (not applied yet). Click “Apply” to have the tablets and QR codes "
+    "use this survey.",
     "Đã áp dụng phiếu %(code)s phiên bản %(v)s.": "Survey %(code)s version %(v)s applied.",
-    "Cần mã, tên, ngày bắt đầu và ngày kết thúc (bắt đầu trước kết thúc).":
-        "A code, a name, a start date and an end date are required (the start must come before the end).",
+    "Cần mã, tên, ngày bắt đầu và ngày kết thúc (bắt đầu trước kết thúc).": "A code, a name, a start date and an end date are required (the start must come before the end).",
     "Mã đợt %(code)s đã có.": "Period code %(code)s already exists.",
     "Đã thêm đợt thi đua %(code)s.": "Competition period %(code)s added.",
     "Cần loại mốc, tên và ngày.": "A milestone type, a name and a date are required.",
@@ -88,15 +78,12 @@ EN: dict[str, str | tuple[str, str]] = {
     "Chọn đơn vị cho tài khoản.": "Choose a unit for the account.",
     "Không tạo được tài khoản: %(d)s": "Could not create the account: %(d)s",
     "Đã tạo tài khoản": "Account created",
-    "Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu.":
-        "This temporary password is shown only once; the user must change it at first sign-in.",
+    "Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu.": "This temporary password is shown only once; the user must change it at first sign-in.",
     "Đã đặt lại mật khẩu": "Password reset",
-    "Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập.":
-        "This temporary password is shown only once; the user must change it when signing in.",
+    "Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập.": "This temporary password is shown only once; the user must change it when signing in.",
     "Đã cập nhật tài khoản %(u)s.": "Account %(u)s updated.",
     "Đã tạo mã truy cập API": "API access token created",
-    "Mã này chỉ hiện một lần. Gửi kèm mỗi yêu cầu: Authorization: Bearer <mã>.":
-        "This token is shown only once. Send it with every request: Authorization: Bearer <token>.",
+    "Mã này chỉ hiện một lần. Gửi kèm mỗi yêu cầu: Authorization: Bearer <mã>.": "This token is shown only once. Send it with every request: Authorization: Bearer <token>.",
     "Đã thu hồi mã truy cập.": "Access token revoked.",
     # --- admin/reports.py: report views ---
     "Theo đơn vị": "By unit",
@@ -123,16 +110,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "Đã đổi mật khẩu.": "Password changed.",
     # --- kiosk/api.py ---
     "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
-    "thông tin được xoá sau khi trả lời.":
-        "I agree that the office may use this name and phone number only to reply to my comment; "
-        "they are deleted after the reply.",
-    "Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại.":
-        "This tablet is not paired or has been revoked. Please pair it again.",
+    "thông tin được xoá sau khi trả lời.": "I agree that the office may use this name and phone number only to reply to my comment; "
+    "they are deleted after the reply.",
+    "Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại.": "This tablet is not paired or has been revoked. Please pair it again.",
     "Dữ liệu gửi lên phải là một đối tượng JSON.": "The request body must be a JSON object.",
     "Chưa có phiếu khảo sát nào đang hoạt động.": "No survey is active yet.",
     "Mã kết nối không hợp lệ.": "Invalid pairing code.",
-    "Mã kết nối không đúng, đã dùng hoặc đã hết hạn.":
-        "The pairing code is wrong, already used or expired.",
+    "Mã kết nối không đúng, đã dùng hoặc đã hết hạn.": "The pairing code is wrong, already used or expired.",
     "Phiên bản phiếu khảo sát không tồn tại.": "That survey version does not exist.",
     "Thiếu mã câu trả lời.": "The answer ID is missing.",
     "Thiếu câu trả lời.": "The answers are missing.",
@@ -151,66 +135,50 @@ EN: dict[str, str | tuple[str, str]] = {
     "Tôi muốn được cơ quan trả lời": "I would like a reply",
     "Họ và tên": "Full name",
     "Số điện thoại": "Phone number",
-    "Để được trả lời, xin ghi họ tên hoặc số điện thoại và đánh dấu đồng ý.":
-        "For a reply, please give a name or phone number and tick the consent box.",
+    "Để được trả lời, xin ghi họ tên hoặc số điện thoại và đánh dấu đồng ý.": "For a reply, please give a name or phone number and tick the consent box.",
     "Cảm ơn Ông/Bà!": "Thank you!",
     "Ý kiến của Ông/Bà đã được ghi nhận.": "Your opinion has been recorded.",
     # The language-switch label; kiosk.routes.ui_strings() overrides it per language anyway.
     "English": "English",
     "chờ gửi": "waiting",
     "Đang tải phiếu khảo sát…": "Loading the survey…",
-    "Chưa tải được phiếu khảo sát. Vui lòng kiểm tra kết nối mạng.":
-        "The survey could not be loaded. Please check the network connection.",
+    "Chưa tải được phiếu khảo sát. Vui lòng kiểm tra kết nối mạng.": "The survey could not be loaded. Please check the network connection.",
     "Máy tính bảng chưa được kết nối": "This tablet is not paired",
-    "Vui lòng nhờ cán bộ kết nối máy với điểm tiếp nhận.":
-        "Please ask a staff member to pair it with the reception point.",
+    "Vui lòng nhờ cán bộ kết nối máy với điểm tiếp nhận.": "Please ask a staff member to pair it with the reception point.",
     "Máy tính bảng cần được kết nối lại": "This tablet needs to be paired again",
     "Máy này đã ngừng kết nối với hệ thống. Các đánh giá đã ghi vẫn được giữ an toàn trên máy. "
-    "Vui lòng nhờ cán bộ kết nối lại.":
-        "This tablet is no longer connected to the system. Ratings already given are kept safely "
-        "on it. Please ask a staff member to pair it again.",
+    "Vui lòng nhờ cán bộ kết nối lại.": "This tablet is no longer connected to the system. Ratings already given are kept safely "
+    "on it. Please ask a staff member to pair it again.",
     "Nhập mã kết nối": "Enter a pairing code",
     "Kết nối máy tính bảng": "Pair this tablet",
     "Mã kết nối": "Pairing code",
     "Kết nối": "Pair",
     "Đang kết nối…": "Pairing…",
-    "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Vui lòng tạo mã mới.":
-        "The pairing code is wrong, already used or expired. Please create a new one.",
-    "Đã thử sai quá nhiều lần. Vui lòng chờ ít phút rồi thử lại.":
-        "Too many wrong attempts. Please wait a few minutes and try again.",
-    "Không kết nối được máy chủ. Vui lòng kiểm tra mạng rồi thử lại.":
-        "The server cannot be reached. Please check the network and try again.",
+    "Mã kết nối không đúng, đã dùng hoặc đã hết hạn. Vui lòng tạo mã mới.": "The pairing code is wrong, already used or expired. Please create a new one.",
+    "Đã thử sai quá nhiều lần. Vui lòng chờ ít phút rồi thử lại.": "Too many wrong attempts. Please wait a few minutes and try again.",
+    "Không kết nối được máy chủ. Vui lòng kiểm tra mạng rồi thử lại.": "The server cannot be reached. Please check the network and try again.",
     # --- survey/forms.py, survey/routes.py: web survey ---
     "Lý do": "Reason",
     "Góp ý thêm": "Further comments",
-    "Số điện thoại chỉ gồm chữ số, dấu cách và dấu +.":
-        "A phone number may contain only digits, spaces and the + sign.",
-    "Vui lòng đánh dấu đồng ý nếu muốn được liên hệ, hoặc xoá họ tên và số điện thoại.":
-        "Please tick the consent box if you would like to be contacted, or clear the name and phone number.",
-    "Vui lòng cho biết họ tên hoặc số điện thoại để chúng tôi liên hệ lại.":
-        "Please give your name or phone number so that we can contact you.",
+    "Số điện thoại chỉ gồm chữ số, dấu cách và dấu +.": "A phone number may contain only digits, spaces and the + sign.",
+    "Vui lòng đánh dấu đồng ý nếu muốn được liên hệ, hoặc xoá họ tên và số điện thoại.": "Please tick the consent box if you would like to be contacted, or clear the name and phone number.",
+    "Vui lòng cho biết họ tên hoặc số điện thoại để chúng tôi liên hệ lại.": "Please give your name or phone number so that we can contact you.",
     "Vui lòng chọn một mức đánh giá.": "Please choose a rating.",
     "Mã QR này không còn hiệu lực": "This QR code is no longer valid",
-    "Vui lòng quét mã QR đang dán tại quầy tiếp nhận, hoặc hỏi cán bộ tiếp dân.":
-        "Please scan the QR code displayed at the reception counter, or ask a member of staff.",
+    "Vui lòng quét mã QR đang dán tại quầy tiếp nhận, hoặc hỏi cán bộ tiếp dân.": "Please scan the QR code displayed at the reception counter, or ask a member of staff.",
     "Không tìm thấy mã khảo sát này": "This survey code was not found",
-    "Vui lòng kiểm tra lại mã in trên phiếu hẹn, hoặc quét mã QR tại quầy tiếp nhận.":
-        "Please check the code printed on your appointment slip, or scan the QR code at the reception counter.",
+    "Vui lòng kiểm tra lại mã in trên phiếu hẹn, hoặc quét mã QR tại quầy tiếp nhận.": "Please check the code printed on your appointment slip, or scan the QR code at the reception counter.",
     "Khảo sát đang tạm dừng": "The survey is paused",
     "Vui lòng quay lại sau. Xin cảm ơn Ông/Bà.": "Please come back later. Thank you.",
-    "Đánh giá từ trang này đã được ghi nhận trước đó. Mỗi lượt chỉ gửi một lần.":
-        "A rating from this page has already been recorded. Each visit can be rated only once.",
+    "Đánh giá từ trang này đã được ghi nhận trước đó. Mỗi lượt chỉ gửi một lần.": "A rating from this page has already been recorded. Each visit can be rated only once.",
     "Tôi đồng ý để %(unit)s dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
-    "thông tin được xoá sau %(days)s ngày.":
-        "I agree that %(unit)s may use this name and phone number only to reply to my comment; "
-        "the details are deleted after %(days)s days.",
+    "thông tin được xoá sau %(days)s ngày.": "I agree that %(unit)s may use this name and phone number only to reply to my comment; "
+    "the details are deleted after %(days)s days.",
     "Giá trị không hợp lệ.": "Invalid value.",
     "Mã khảo sát này đã được sử dụng": "This survey code has already been used",
-    "Mỗi mã chỉ dùng được một lần. Cảm ơn Ông/Bà đã dành thời gian đánh giá.":
-        "Each code can be used only once. Thank you for taking the time to give your rating.",
+    "Mỗi mã chỉ dùng được một lần. Cảm ơn Ông/Bà đã dành thời gian đánh giá.": "Each code can be used only once. Thank you for taking the time to give your rating.",
     "Mã khảo sát này đã hết hạn": "This survey code has expired",
-    "Ông/Bà vẫn có thể đánh giá bằng mã QR dán tại quầy tiếp nhận.":
-        "You can still give your rating with the QR code displayed at the reception counter.",
+    "Ông/Bà vẫn có thể đánh giá bằng mã QR dán tại quầy tiếp nhận.": "You can still give your rating with the QR code displayed at the reception counter.",
     # --- templates: layout, filters, downloads ---
     "Đánh giá sự hài lòng": "Satisfaction survey",
     "Tải về:": "Download:",
@@ -246,17 +214,15 @@ EN: dict[str, str | tuple[str, str]] = {
     "Số liệu chính": "Key figures",
     "Chỉ số hài lòng": "Satisfaction index",
     "Số lượt đánh giá": "Number of ratings",
-    "Bị loại (bấm liên tục, lặp lại, sai giờ)": "Excluded (rapid taps, duplicates, outside opening hours)",
+    "Bị loại (bấm liên tục, lặp lại, sai giờ)": "Excluded (rapid taps, repeat votes, wrong clock)",
     "Chỉ số hài lòng: tỷ lệ câu trả lời “Hài lòng” hoặc “Rất hài lòng” của mỗi tiêu chí, "
-    "lấy trung bình các tiêu chí.":
-        "Satisfaction index: the share of “Satisfied” or “Very satisfied” answers for each criterion, "
-        "averaged over all criteria.",
+    "lấy trung bình các tiêu chí.": "Satisfaction index: the share of “Satisfied” or “Very satisfied” answers for each criterion, "
+    "averaged over all criteria.",
     "Các tiêu chí": "Criteria",
     "Tiêu chí": "Criterion",
     "Số câu trả lời": "Answers",
     "Chỉ số (%%)": "Index (%%)",
-    "Biểu đồ xu hướng theo tuần: số lượt và chỉ số hài lòng":
-        "Weekly trend chart: number of ratings and satisfaction index",
+    "Biểu đồ xu hướng theo tuần: số lượt và chỉ số hài lòng": "Weekly trend chart: number of ratings and satisfaction index",
     "Biểu đồ so sánh theo kênh đánh giá": "Chart comparing rating channels",
     # --- devices (counter tablets) ---
     "Máy tại quầy": "Counter tablets",
@@ -278,8 +244,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "Thu hồi": "Revoke",
     "Chưa có máy nào được ghép.": "No tablets have been paired yet.",
     "Ghép máy mới": "Pair a new tablet",
-    "Tạo mã ghép cho điểm tiếp nhận rồi mở địa chỉ hiện ra trên máy tính bảng.":
-        "Create a pairing code for a reception point, then open the address shown on the tablet.",
+    "Tạo mã ghép cho điểm tiếp nhận rồi mở địa chỉ hiện ra trên máy tính bảng.": "Create a pairing code for a reception point, then open the address shown on the tablet.",
     "Mã ghép máy": "Pairing code",
     # --- competition groups ---
     "Khối, cụm thi đua": "Competition groups",
@@ -304,12 +269,10 @@ EN: dict[str, str | tuple[str, str]] = {
     "Đăng nhập": "Sign in",
     # --- pairing, password ---
     "Ghép máy tính bảng với %(p)s": "Pair a tablet with %(p)s",
-    "Mở địa chỉ này trên máy tính bảng trong vòng %(m)s phút; mã chỉ dùng được một lần:":
-        "Open this address on the tablet within %(m)s minutes; the code can be used only once:",
+    "Mở địa chỉ này trên máy tính bảng trong vòng %(m)s phút; mã chỉ dùng được một lần:": "Open this address on the tablet within %(m)s minutes; the code can be used only once:",
     "Hoặc nhập mã:": "Or enter the code:",
     "Xem danh sách máy": "See the list of tablets",
-    "Tài khoản đang dùng mật khẩu tạm. Hãy đặt mật khẩu của riêng bạn để tiếp tục.":
-        "This account is using a temporary password. Set your own password to continue.",
+    "Tài khoản đang dùng mật khẩu tạm. Hãy đặt mật khẩu của riêng bạn để tiếp tục.": "This account is using a temporary password. Set your own password to continue.",
     # --- competition periods and milestones ---
     "Xoá mốc này?": "Delete this milestone?",
     "Xoá": "Delete",
@@ -324,8 +287,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "Địa chỉ khảo sát QR": "QR survey address",
     "Áp phích": "Poster",
     "ngừng hoạt động": "inactive",
-    "Đổi mã QR? Các áp phích đã in sẽ không dùng được nữa.":
-        "Change the QR code? Posters already printed will stop working.",
+    "Đổi mã QR? Các áp phích đã in sẽ không dùng được nữa.": "Change the QR code? Posters already printed will stop working.",
     "Đổi mã QR": "Change QR code",
     "Ngừng hoạt động": "Deactivate",
     "Hoạt động lại": "Reactivate",
@@ -347,16 +309,13 @@ EN: dict[str, str | tuple[str, str]] = {
     "Khoảng tin cậy 95%%": "95%% confidence interval",
     "Điểm trung bình": "Average score",
     "%(s)s điểm": "Score %(s)s",
-    "Biểu đồ chỉ số theo tiêu chí với khoảng tin cậy":
-        "Chart of the index by criterion, with confidence intervals",
-    "Bản đồ nhiệt số lượt đánh giá theo giờ và ngày trong tuần":
-        "Heat map of ratings by hour and day of the week",
+    "Biểu đồ chỉ số theo tiêu chí với khoảng tin cậy": "Chart of the index by criterion, with confidence intervals",
+    "Bản đồ nhiệt số lượt đánh giá theo giờ và ngày trong tuần": "Heat map of ratings by hour and day of the week",
     "Chưa có dữ liệu trong khoảng thời gian này.": "No data in this date range yet.",
     "Ý kiến": "Comments",
     "Xếp hạng mọi đơn vị trong khối, cụm thi đua theo chỉ số hài lòng (chỉ số liệu tổng hợp). "
-    "Đơn vị dưới %(n)s lượt đánh giá chưa đủ mẫu để xếp hạng.":
-        "Every unit in a competition group ranked by satisfaction index (aggregate figures only). "
-        "Units with fewer than %(n)s ratings have too few answers to be ranked.",
+    "Đơn vị dưới %(n)s lượt đánh giá chưa đủ mẫu để xếp hạng.": "Every unit in a competition group ranked by satisfaction index (aggregate figures only). "
+    "Units with fewer than %(n)s ratings have too few answers to be ranked.",
     "Khối/cụm": "Group",
     "Hạng": "Rank",
     "chưa đủ mẫu": "too few answers",
@@ -369,22 +328,19 @@ EN: dict[str, str | tuple[str, str]] = {
     "Tuần bắt đầu": "Week starting",
     "(KTC 95%%)": "(95%% CI)",
     "Hạng trong khối/cụm": "Rank in group",
-    "Đơn vị cần ít nhất %(n)s lượt đánh giá được tính để được xếp hạng.":
-        "A unit needs at least %(n)s counted ratings to be ranked.",
+    "Đơn vị cần ít nhất %(n)s lượt đánh giá được tính để được xếp hạng.": "A unit needs at least %(n)s counted ratings to be ranked.",
     "Biểu đồ chỉ số hài lòng theo đơn vị": "Chart of the satisfaction index by unit",
     "Quay lại": "Back",
     # --- surveys ---
     "Sửa phiếu khảo sát": "Edit survey",
     "Sửa phiếu “%(t)s” (phiên bản %(v)s)": "Edit survey “%(t)s” (version %(v)s)",
-    "Lưu sẽ tạo phiên bản mới; các câu trả lời cũ giữ nguyên phiên bản của chúng.":
-        "Saving creates a new version; earlier answers keep the version they were given on.",
+    "Lưu sẽ tạo phiên bản mới; các câu trả lời cũ giữ nguyên phiên bản của chúng.": "Saving creates a new version; earlier answers keep the version they were given on.",
     "Tiêu đề": "Title",
     "Thang đo": "Scale",
     "5 mức (Rất không hài lòng … Rất hài lòng)": "5 levels (Very dissatisfied … Very satisfied)",
     "3 mức (Không hài lòng / Hài lòng / Rất hài lòng)": "3 levels (Dissatisfied / Satisfied / Very satisfied)",
     # The parser (admin/manage.py) accepts có/yes/x/1 as "required"; anything else means optional.
-    "Tiêu chí, mỗi dòng: mã | nhãn | câu hỏi | bắt buộc (có/không) | yếu tố SIPAS":
-        "Criteria, one per line: code | label | question | required (yes/no) | SIPAS factor",
+    "Tiêu chí, mỗi dòng: mã | nhãn | câu hỏi | bắt buộc (có/không) | yếu tố SIPAS": "Criteria, one per line: code | label | question | required (yes/no) | SIPAS factor",
     "Yếu tố SIPAS:": "SIPAS factors:",
     "Lý do chưa hài lòng, mỗi dòng: mã | nhãn": "Reasons for dissatisfaction, one per line: code | label",
     "Lưu thành phiên bản mới": "Save as a new version",
@@ -394,9 +350,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "Sửa thành phiên bản mới": "Edit as a new version",
     "Áp dụng": "Apply",
     # --- API tokens ---
-    "Mã truy cập cho phép phần mềm khác đọc báo cáo qua /api/v1 với đúng phạm vi đơn vị của tài khoản.":
-        "An access token lets other software read reports through /api/v1, limited to the units "
-        "its account can see.",
+    "Mã truy cập cho phép phần mềm khác đọc báo cáo qua /api/v1 với đúng phạm vi đơn vị của tài khoản.": "An access token lets other software read reports through /api/v1, limited to the units "
+    "its account can see.",
     "Tạo lúc": "Created",
     "Dùng lần cuối": "Last used",
     "hiệu lực": "active",
@@ -412,10 +367,9 @@ EN: dict[str, str | tuple[str, str]] = {
     "(không có — gốc của cây)": "(none — top of the tree)",
     "Nhập từ bảng tính": "Import from a spreadsheet",
     "Tệp .csv (UTF-8) hoặc .xlsx. Đơn vị: code,name,kind,parent,group · Điểm tiếp nhận: code,name,unit · "
-    "Khối/cụm: code,name,leader_unit. Tệp có lỗi thì không có gì thay đổi.":
-        "A .csv (UTF-8) or .xlsx file. Units: code,name,kind,parent,group · Reception points: "
-        "code,name,unit · Competition groups: code,name,leader_unit. If the file has any error, "
-        "nothing is changed.",
+    "Khối/cụm: code,name,leader_unit. Tệp có lỗi thì không có gì thay đổi.": "A .csv (UTF-8) or .xlsx file. Units: code,name,kind,parent,group · Reception points: "
+    "code,name,unit · Competition groups: code,name,leader_unit. If the file has any error, "
+    "nothing is changed.",
     "Loại dữ liệu": "Data type",
     "Tệp": "File",
     "Nhập": "Import",
@@ -430,36 +384,35 @@ EN: dict[str, str | tuple[str, str]] = {
     "Mở khoá": "Unlock",
     "Tạo tài khoản": "Create account",
     "Toàn tỉnh (chỉ Văn phòng)": "Whole province (Office staff only)",
-    "Mật khẩu tạm được tạo tự động và chỉ hiện một lần.":
-        "The temporary password is generated automatically and shown only once.",
+    "Mật khẩu tạm được tạo tự động và chỉ hiện một lần.": "The temporary password is generated automatically and shown only once.",
     # --- errors ---
     "Mã lỗi": "Error code",
     "Về trang chủ": "Back to the home page",
     # --- web survey templates ---
     "Phiên làm việc đã hết hạn.": "Your session has expired.",
-    "Câu trả lời của Ông/Bà vẫn được giữ nguyên, chỉ cần bấm “Gửi đánh giá” thêm một lần nữa.":
-        "Your answers have been kept; just press “Send rating” once more.",
+    "Câu trả lời của Ông/Bà vẫn được giữ nguyên, chỉ cần bấm “Gửi đánh giá” thêm một lần nữa.": "Your answers have been kept; just press “Send rating” once more.",
     "Vui lòng xem lại các mục được đánh dấu bên dưới.": "Please check the items marked below.",
-    "Ông/Bà vui lòng cho biết mức độ hài lòng với lần làm việc hôm nay. Chỉ mất khoảng 30 giây.":
-        "Please tell us how satisfied you are with your visit today. It only takes about 30 seconds.",
+    "Ông/Bà vui lòng cho biết mức độ hài lòng với lần làm việc hôm nay. Chỉ mất khoảng 30 giây.": "Please tell us how satisfied you are with your visit today. It only takes about 30 seconds.",
     "Đang gửi…": "Sending…",
     "(nếu có, chọn một hoặc nhiều)": "(if any, choose one or more)",
     "(không bắt buộc)": "(optional)",
     "Ông/Bà muốn được liên hệ trả lời?": "Would you like us to contact you with a reply?",
     "Gửi đánh giá": "Send rating",
-    "Phiếu khảo sát ẩn danh: không ghi lại địa chỉ IP hay thông tin thiết bị của Ông/Bà.":
-        "This survey is anonymous: your IP address and device details are not recorded.",
-    "Ý kiến của Ông/Bà đã được ghi nhận và giúp chúng tôi phục vụ tốt hơn.":
-        "Your opinion has been recorded and helps us serve you better.",
-    "Chúng tôi sẽ liên hệ lại với Ông/Bà theo thông tin đã để lại.":
-        "We will contact you using the details you left.",
-    "Dân vào niềm nở – Hướng dẫn tận tình – Dân về vui vẻ":
-        "A warm welcome – Attentive guidance – A happy farewell",
+    "Phiếu khảo sát ẩn danh: không ghi lại địa chỉ IP hay thông tin thiết bị của Ông/Bà.": "This survey is anonymous: your IP address and device details are not recorded.",
+    "Ý kiến của Ông/Bà đã được ghi nhận và giúp chúng tôi phục vụ tốt hơn.": "Your opinion has been recorded and helps us serve you better.",
+    "Chúng tôi sẽ liên hệ lại với Ông/Bà theo thông tin đã để lại.": "We will contact you using the details you left.",
+    "Dân vào niềm nở – Hướng dẫn tận tình – Dân về vui vẻ": "A warm welcome – Attentive guidance – A happy farewell",
     # --- second pass: append new msgids below ---
     "Mã QR của địa chỉ ghép máy": "QR code of the pairing address",
 }
 
-_PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|%[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]|\{[^{}]*\}")
+_PLACEHOLDER = re.compile(
+    r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"
+    r"|"
+    r"%[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]"
+    r"|"
+    r"\{[^{}]*\}"
+)
 
 
 def _tokens(text: str) -> list[str]:
@@ -469,7 +422,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _edge(text: str) -> tuple[str, str]:
-    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
 
 
 def check(msgid: str, msgstr: str) -> list[str]:
@@ -529,8 +482,10 @@ def main() -> int:
             write_po(fh, catalog, width=76)
 
     total = sum(1 for m in catalog if m.id)
-    print(f"{args.po}: {total} messages; filled {filled}, already translated {kept}, "
-          f"missing {len(missing)}, rejected {len(bad)}{' (dry run)' if args.dry_run else ''}")
+    print(
+        f"{args.po}: {total} messages; filled {filled}, already translated {kept}, "
+        f"missing {len(missing)}, rejected {len(bad)}{' (dry run)' if args.dry_run else ''}"
+    )
     for msgid in missing:
         print("MISSING:", repr(msgid))
     for msgid, why in bad:
