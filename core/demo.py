@@ -97,7 +97,7 @@ def _ensure_period() -> None:
 def _unit_quality(code: str) -> float:
     """A stable per-unit tendency, so demo units differ and rankings say something."""
     digest = hashlib.sha256(code.encode()).digest()
-    return 0.55 + 0.4 * digest[0] / 255
+    return 0.68 + 0.3 * digest[0] / 255
 
 
 def add_sample_responses(
