@@ -59,6 +59,17 @@ class UnitSatisfaction:
         }
 
 
+def criterion_figures(answers: int, satisfied: int, mean) -> CriterionFigures:
+    """A criterion's figures from its SQL tallies, through the one set of formulas."""
+    return CriterionFigures(
+        answers=answers,
+        satisfied=satisfied,
+        index=scoring.satisfaction_index(satisfied, answers),
+        mean=float(mean) if mean is not None else None,
+        ci95=scoring.wilson_interval(satisfied, answers),
+    )
+
+
 def default_range(today: date | None = None) -> tuple[date, date]:
     """The last 30 local days up to today, both included."""
     today = today or local_today()
@@ -97,65 +108,23 @@ def satisfaction_by_unit(
         .order_by(Unit.code)
     ).all()
 
-    counts_q = (
-        sa.select(
-            Point.unit_id,
-            _counted(Response.flag.is_(None)),
-            _counted(Response.flag.is_not(None)),
-        )
-        .join(Point, Response.point_id == Point.id)
-        .where(_in_range(first, last))
-        .group_by(Point.unit_id)
-    )
-    counts = {unit_id: (counted, flagged) for unit_id, counted, flagged in db.session.execute(counts_q)}
-
-    criteria_q = (
-        sa.select(
-            Point.unit_id,
-            Criterion.code,
-            sa.func.count(Answer.id),
-            _counted(Answer.score >= scoring.SATISFIED_MIN_SCORE),
-            sa.func.avg(Answer.score),
-        )
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Point, Response.point_id == Point.id)
-        .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(Response.flag.is_(None), _in_range(first, last))
-        .group_by(Point.unit_id, Criterion.code)
-    )
-    per_unit: dict[int, dict[str, CriterionFigures]] = {}
-    for unit_id, code, answers, satisfied, mean in db.session.execute(criteria_q):
-        per_unit.setdefault(unit_id, {})[code] = CriterionFigures(
-            answers=answers,
-            satisfied=int(satisfied),
-            index=scoring.satisfaction_index(int(satisfied), answers),
-            mean=float(mean) if mean is not None else None,
-            ci95=scoring.wilson_interval(int(satisfied), answers),
-        )
-
-    order = criterion_order()
+    figures = _grouped(Point.unit_id, first, last, None)
     rows: list[tuple[int, UnitSatisfaction]] = []
     for unit_id, code, name, group in units:
-        counted, flagged = counts.get(unit_id, (0, 0))
-        figures = per_unit.get(unit_id, {})
-        ordered = {c: figures[c] for c in order if c in figures}
-        index = scoring.unit_index(f.index for f in ordered.values())
-        rows.append(
-            (
-                unit_id,
-                UnitSatisfaction(
-                    unit=code,
-                    name=name,
-                    group=group,
-                    responses=int(counted),
-                    flagged=int(flagged),
-                    index=index,
-                    criteria=ordered,
-                    ranked=scoring.is_ranked(int(counted), min_sample) and index is not None,
-                ),
-            )
+        slice_ = figures.get(unit_id)
+        counted = slice_.responses if slice_ else 0
+        index = slice_.index if slice_ else None
+        unit_row = UnitSatisfaction(
+            unit=code,
+            name=name,
+            group=group,
+            responses=counted,
+            flagged=slice_.flagged if slice_ else 0,
+            index=index,
+            criteria=slice_.criteria if slice_ else {},
+            ranked=scoring.is_ranked(counted, min_sample) and index is not None,
         )
+        rows.append((unit_id, unit_row))
     ranks = scoring.rank_within_groups(
         [scoring.Rankable(r.unit, r.group, r.index, r.responses, r.ranked) for _, r in rows]
     )
@@ -324,13 +293,7 @@ def _grouped(key, first: date, last: date, unit_ids: set[int] | None) -> dict[ob
     )
     tallies: dict[object, dict[str, CriterionFigures]] = {}
     for k, code, answers, satisfied, mean in db.session.execute(crit_q):
-        tallies.setdefault(k, {})[code] = CriterionFigures(
-            answers=answers,
-            satisfied=int(satisfied),
-            index=scoring.satisfaction_index(int(satisfied), answers),
-            mean=float(mean) if mean is not None else None,
-            ci95=scoring.wilson_interval(int(satisfied), answers),
-        )
+        tallies.setdefault(k, {})[code] = criterion_figures(answers, int(satisfied), mean)
     order = criterion_order()
     for k, row in out.items():
         figures = tallies.get(k, {})
