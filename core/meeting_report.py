@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from core import charts, reports
 from core.extensions import db
-from core.models import Unit
+from core.models import CompetitionGroup, Unit
 from core.timeutil import LOCAL_TZ
 
 A4 = (8.27, 11.69)
@@ -22,6 +22,15 @@ ROWS_PER_SUMMARY_PAGE = 34
 
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _count(value: int) -> str:
+    """Vietnamese thousands separator: 12.345."""
+    return f"{value:,}".replace(",", ".")
 
 
 def _header(figure, title: str, subtitle: str) -> None:
@@ -66,6 +75,7 @@ def meeting_report_pdf(
     # Every unit's page from two batched queries (and the unit rows' own criterion figures).
     trends = reports.weekly_trend_by_unit(first, last, scope)
     labels = reports.criterion_labels()
+    group_names = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Subject": period_line, "Creator": "hai-long"}) as pdf:
         ordered = sorted(rows, key=lambda r: (r.group or "~", r.rank or 10_000, -(r.index or -1), r.unit))
@@ -78,7 +88,7 @@ def meeting_report_pdf(
                     0.08,
                     0.885,
                     f"Chỉ số hài lòng chung: {_fmt(summary.index)}%   ·   Số lượt đánh giá được tính: "
-                    f"{summary.responses:,}   ·   Bị loại: {summary.flagged:,}".replace(",", "."),
+                    f"{_count(summary.responses)}   ·   Bị loại: {_count(summary.flagged)}",
                     fontsize=10,
                 )
                 figure.text(
@@ -95,14 +105,14 @@ def meeting_report_pdf(
                 [
                     [
                         r.name[:48],
-                        (r.group or "–")[:28],
+                        _short(group_names.get(r.group, r.group or "–"), 38),
                         str(r.responses),
                         _fmt(r.index),
                         str(r.rank) if r.rank else ("chưa đủ mẫu" if not r.ranked else "–"),
                     ]
                     for r in chunk
                 ],
-                [0.42, 0.26, 0.1, 0.1, 0.12],
+                [0.38, 0.32, 0.09, 0.09, 0.12],
             )
             figure.text(0.95, 0.02, f"Trang tổng hợp {number}/{len(chunks) or 1}", ha="right", fontsize=7)
             pdf.savefig(figure)
@@ -113,19 +123,26 @@ def meeting_report_pdf(
         for row in rows:
             if row.responses == 0:
                 continue
-            figure = Figure(figsize=A4)
-            _header(figure, row.name, period_line)
-            rank = f"hạng {row.rank} trong {row.group}" if row.rank else "chưa đủ mẫu để xếp hạng"
+            # Constrained layout over three stacked subfigures: the header never overlaps a chart and
+            # long criterion labels are not cut at the page edge.
+            figure = Figure(figsize=A4, layout="constrained")
+            head, top, bottom = figure.subfigures(3, 1, height_ratios=[0.13, 0.435, 0.435])
+            group_name = group_names.get(row.group, row.group)
+            rank = f"Hạng {row.rank} trong {group_name}" if row.rank else "Chưa đủ mẫu để xếp hạng"
             if row.ranked and not row.rank:
-                rank = "không thuộc khối/cụm"
-            figure.text(
-                0.08,
-                0.885,
-                f"Chỉ số hài lòng: {_fmt(row.index)}% · Số lượt: {row.responses} · Bị loại: {row.flagged} · {rank}",
+                rank = "Không thuộc khối/cụm thi đua"
+            head.text(0.5, 0.95, row.name, ha="center", va="top", fontsize=13, fontweight="bold")
+            head.text(0.5, 0.68, period_line, ha="center", va="top", fontsize=10)
+            head.text(
+                0.5,
+                0.40,
+                f"Chỉ số hài lòng: {_fmt(row.index)}%  ·  Số lượt được tính: {_count(row.responses)}"
+                f"  ·  Bị loại: {_count(row.flagged)}",
+                ha="center",
+                va="top",
                 fontsize=10,
             )
-            top = figure.add_subfigure(figure.add_gridspec(2, 1, top=0.86, bottom=0.04)[0])
-            bottom = figure.add_subfigure(figure.add_gridspec(2, 1, top=0.86, bottom=0.04)[1])
+            head.text(0.5, 0.16, rank, ha="center", va="top", fontsize=10)
             criteria = [
                 reports.CriterionSummary(code, labels.get(code, code), figures, {})
                 for code, figures in row.criteria.items()
