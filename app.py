@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event, text
 from werkzeug.exceptions import HTTPException
@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # every citizen would share the proxy's address in the rate limiter.
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    # Registered before CSRFProtect's hook, which reads the form under whatever limit is set.
+    app.before_request(_admin_upload_limit)
     _init_extensions(app)
     _register_doors(app)
     _register_errors(app)
@@ -45,6 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.purge_contacts)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+def _admin_upload_limit() -> None:
+    if request.path.startswith("/admin/"):
+        request.max_content_length = current_app.config["ADMIN_MAX_CONTENT_LENGTH"]
 
 
 def _instance_secret_key(app: Flask) -> str:

@@ -33,7 +33,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Citizens' and kiosks' bodies are small; the admin area uploads spreadsheets.
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        "ADMIN_MAX_CONTENT_LENGTH": _int("ADMIN_MAX_CONTENT_LENGTH", 5 * 1024 * 1024),
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "TIMEZONE": "Asia/Ho_Chi_Minh",

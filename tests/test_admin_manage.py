@@ -380,3 +380,29 @@ def test_point_rename_stays_in_scope(demo):
     with demo.app_context():
         assert db.session.get(Point, own).name == "Quầy một cửa"
         assert db.session.get(Point, other).name != "X"
+
+
+def test_a_large_spreadsheet_uploads_but_public_bodies_stay_small(demo):
+    """Spreadsheet imports may exceed the 64 KiB limit that guards the citizens' endpoints."""
+    client = demo.test_client()
+    login_as(client, "province_admin")
+    token = token_from(client, "/admin/units")
+    lines = ["code,name,unit"] + [f"H-HOIAN-X{i:04d},Bàn tiếp nhận số {i} của Hội An,H-HOIAN" for i in range(2000)]
+    data = "\n".join(lines).encode("utf-8")
+    assert len(data) > 64 * 1024
+    response = client.post(
+        "/admin/units/import",
+        data={"kind": "points", "file": (io.BytesIO(data), "diem.csv"), "csrf_token": token},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    with demo.app_context():
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Point).where(Point.code.like("H-HOIAN-X%")))
+            == 2000
+        )
+    with demo.app_context():
+        token = db.session.scalar(sa.select(Point.public_token).where(Point.code == "H-HOIAN-P1"))
+    big = client.post(f"/s/{token}", data={"comment": "x" * (65 * 1024)})
+    assert big.status_code == 413
