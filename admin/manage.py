@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from admin import bp
 from admin.auth import access, require_scope
 from admin.common import unit_tree
-from core.accounts import audit, create_api_token, token_digest
+from core import scoring
+from core.accounts import audit, create_api_token, create_user, token_digest
 from core.devices import create_pairing_code, revoke_device
 from core.errors import ValidationFailed
 from core.extensions import db
@@ -366,20 +367,6 @@ def device_revoke(device_id: int):
 
 # --- Surveys ---------------------------------------------------------------------------------
 
-SCALE_5 = [
-    {"score": 1, "label": "Rất không hài lòng", "label_en": "Very dissatisfied"},
-    {"score": 2, "label": "Không hài lòng", "label_en": "Dissatisfied"},
-    {"score": 3, "label": "Bình thường", "label_en": "Neutral"},
-    {"score": 4, "label": "Hài lòng", "label_en": "Satisfied"},
-    {"score": 5, "label": "Rất hài lòng", "label_en": "Very satisfied"},
-]
-# Three levels keep the five-level scores, so "satisfied" stays "score >= 4" for every survey.
-SCALE_3 = [
-    {"score": 2, "label": "Không hài lòng", "label_en": "Dissatisfied"},
-    {"score": 4, "label": "Hài lòng", "label_en": "Satisfied"},
-    {"score": 5, "label": "Rất hài lòng", "label_en": "Very satisfied"},
-]
-
 
 @bp.get("/admin/surveys")
 @access("province")
@@ -481,7 +468,7 @@ def survey_edit(survey_id: int):
                 code=old.code,
                 version=version,
                 title=parsed["title"],
-                scale=SCALE_5 if parsed["scale"] == "5" else SCALE_3,
+                scale=scoring.SCALES[int(parsed["scale"])],
                 active=False,
                 criteria=parsed["criteria"],
                 reasons=parsed["reasons"],
@@ -620,8 +607,6 @@ def user_new():
     elif g.user.role != "province_admin":
         flash(_("Chọn đơn vị cho tài khoản."), "error")
         return redirect(url_for("admin.users"))
-    from core.accounts import create_user
-
     password = generated_password()
     try:
         user = create_user(username, role, password, unit_code)
@@ -633,9 +618,14 @@ def user_new():
     user.must_change_password = True
     audit(g.user, "user.create", user.username, f"{role} {unit_code or ''}".strip())
     db.session.commit()
+    return _temporary_password_page(_("Đã tạo tài khoản"), user, password)
+
+
+def _temporary_password_page(title: str, user: User, password: str):
+    """Show a generated password once; the user must replace it at the next sign-in."""
     return render_template(
         "admin/secret.html",
-        title=_("Đã tạo tài khoản"),
+        title=title,
         subject=user.username,
         secret=password,
         note=_("Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu."),
@@ -652,14 +642,7 @@ def user_reset(user_id: int):
     user.must_change_password = True
     audit(g.user, "user.reset_password", user.username)
     db.session.commit()
-    return render_template(
-        "admin/secret.html",
-        title=_("Đã đặt lại mật khẩu"),
-        subject=user.username,
-        secret=password,
-        note=_("Mật khẩu tạm này chỉ hiện một lần; người dùng phải đổi khi đăng nhập."),
-        back=url_for("admin.users"),
-    )
+    return _temporary_password_page(_("Đã đặt lại mật khẩu"), user, password)
 
 
 @bp.post("/admin/users/<int(max=2147483647):user_id>/active")

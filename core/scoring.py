@@ -14,6 +14,24 @@ SATISFIED_MIN_SCORE = 4
 Z95 = 1.96
 CLASS_LABELS = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
 
+# The scales a survey may use. Three levels keep the five-level scores (2 / 4 / 5), so
+# "satisfied" stays "score >= SATISFIED_MIN_SCORE" and means stay comparable across surveys.
+# (Migration 0002 keeps its own frozen copy of the five-level scale.)
+SCALES = {
+    5: [
+        {"score": 1, "label": "Rất không hài lòng", "label_en": "Very dissatisfied"},
+        {"score": 2, "label": "Không hài lòng", "label_en": "Dissatisfied"},
+        {"score": 3, "label": "Bình thường", "label_en": "Neutral"},
+        {"score": 4, "label": "Hài lòng", "label_en": "Satisfied"},
+        {"score": 5, "label": "Rất hài lòng", "label_en": "Very satisfied"},
+    ],
+    3: [
+        {"score": 2, "label": "Không hài lòng", "label_en": "Dissatisfied"},
+        {"score": 4, "label": "Hài lòng", "label_en": "Satisfied"},
+        {"score": 5, "label": "Rất hài lòng", "label_en": "Very satisfied"},
+    ],
+}
+
 
 def satisfaction_index(satisfied: int, answers: int) -> float | None:
     """Share of answers that are satisfied, in percent; None without answers."""
