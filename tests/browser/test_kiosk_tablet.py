@@ -45,6 +45,15 @@ def serve(make_app):
             )
             db.session.commit()
         statuses: list[tuple[str, int]] = []
+        outage = {"down": False}
+
+        @app.before_request
+        def refuse_while_down():
+            # Chromium's offline emulation can let a request slip through while a reloaded page
+            # attaches; a dropped link is also a gateway that answers 503, so the write path
+            # refuses too and an answer can only arrive once the network is back.
+            if outage["down"] and flask.request.path == "/api/v1/kiosk/responses":
+                return flask.jsonify(error={"code": "unavailable", "message": "outage"}), 503
 
         @app.after_request
         def note_status(response):
@@ -54,6 +63,7 @@ def serve(make_app):
 
         server = LiveServer(app, port).start()
         server.statuses = statuses
+        server.outage = outage
         servers.append(server)
         return server
 
@@ -122,6 +132,12 @@ def quick_answer(page, label: str) -> None:
     page.get_by_role("button", name="Kết thúc").click()
     expect(page.get_by_text("Cảm ơn Ông/Bà!")).to_be_visible()
     expect(page.get_by_role("button", name=LABELS[0], exact=True)).to_be_visible()
+
+
+def network(tablet, server, up: bool) -> None:
+    """The office Wi-Fi drops or comes back: the browser goes offline and the server is out of reach."""
+    server.outage["down"] = not up
+    tablet.set_offline(not up)
 
 
 def queue_badge(page):
@@ -248,7 +264,7 @@ def test_offline_taps_survive_a_reload_and_arrive_exactly_once(serve, page, tabl
     pair(server, page)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    tablet.set_offline(True)
+    network(tablet, server, up=False)
     for label in ("Rất hài lòng", "Hài lòng", "Không hài lòng"):
         quick_answer(page, label)
     expect(queue_badge(page)).to_have_text("3")
@@ -273,7 +289,7 @@ def test_offline_taps_survive_a_reload_and_arrive_exactly_once(serve, page, tabl
     )
     assert len(set(queued)) == 5
     assert rows(server) == []
-    tablet.set_offline(False)
+    network(tablet, server, up=True)
     stored = wait_rows(server, 5)
     expect(page.locator("#queue")).to_be_hidden(timeout=10000)
     assert sorted(str(r.id) for r in stored) == sorted(queued)
@@ -288,13 +304,13 @@ def test_offline_taps_survive_a_reload_and_arrive_exactly_once(serve, page, tabl
 def test_a_revoked_tablet_asks_calmly_to_be_paired_again_and_keeps_its_answers(serve, page, tablet):
     server = serve(KIOSK_HEARTBEAT_SECONDS=60)
     pair(server, page)
-    tablet.set_offline(True)
+    network(tablet, server, up=False)
     quick_answer(page, "Bình thường")
     with server.app.app_context():
         old_device = db.session.scalar(sa.select(KioskDevice))
         revoke_device(old_device)
         old_id = old_device.id
-    tablet.set_offline(False)  # the queued answer meets 401
+    network(tablet, server, up=True)  # the queued answer meets 401
     expect(page.get_by_role("heading", name="Máy tính bảng cần được kết nối lại")).to_be_visible(timeout=8000)
     expect(page.get_by_text("Vui lòng nhờ cán bộ kết nối lại.", exact=False)).to_be_visible()
     expect(page.get_by_text("đã ghi vẫn được giữ an toàn", exact=False)).to_be_visible()
@@ -316,12 +332,12 @@ def test_a_revoked_tablet_asks_calmly_to_be_paired_again_and_keeps_its_answers(s
 def test_a_429_storm_still_delivers_everything(serve, page, tablet):
     server = serve(KIOSK_DEVICE_LIMIT="2 per 1 second")
     pair(server, page)
-    tablet.set_offline(True)
+    network(tablet, server, up=False)
     labels = ["Rất hài lòng", "Hài lòng", "Bình thường", "Rất hài lòng", "Hài lòng", "Bình thường", "Hài lòng"]
     for label in labels:
         quick_answer(page, label)
     expect(queue_badge(page)).to_have_text(str(len(labels)))
-    tablet.set_offline(False)
+    network(tablet, server, up=True)
     stored = wait_rows(server, len(labels), timeout=30)
     assert len(stored) == len(labels)
     statuses = [status for path, status in server.statuses if path == "/api/v1/kiosk/responses"]
@@ -339,11 +355,11 @@ def test_misuse_is_flagged_by_the_time_of_the_tap(serve, page, tablet):
     assert [r.flag for r in stored] == [None, "misuse"]
     # Taps far apart while offline arrive together, and are not flagged.
     time.sleep(3.2)
-    tablet.set_offline(True)
+    network(tablet, server, up=False)
     quick_answer(page, "Hài lòng")
     time.sleep(3.2)
     quick_answer(page, "Hài lòng")
-    tablet.set_offline(False)
+    network(tablet, server, up=True)
     stored = wait_rows(server, 4)
     assert [r.flag for r in stored] == [None, "misuse", None, None]
     assert abs((stored[3].received_at - stored[2].received_at).total_seconds()) < 3
@@ -352,7 +368,7 @@ def test_misuse_is_flagged_by_the_time_of_the_tap(serve, page, tablet):
 def test_a_survey_update_reaches_the_tablet_and_queued_answers_keep_their_version(serve, page, tablet):
     server = serve()
     pair(server, page)
-    tablet.set_offline(True)
+    network(tablet, server, up=False)
     quick_answer(page, "Hài lòng")
     with server.app.app_context():
         old = db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)))
@@ -374,7 +390,7 @@ def test_a_survey_update_reaches_the_tablet_and_queued_answers_keep_their_versio
         db.session.add(new)
         db.session.commit()
         new_id = new.id
-    tablet.set_offline(False)
+    network(tablet, server, up=True)
     expect(page.get_by_role("heading", name="Ông/Bà đánh giá thế nào về buổi làm việc hôm nay?")).to_be_visible(
         timeout=10000
     )
