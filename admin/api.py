@@ -15,7 +15,7 @@ from core.extensions import db
 from core.links import survey_url
 from core.models import CompetitionGroup, Point, Unit
 from core.openapi import openapi_document
-from core.reports import default_range, satisfaction_by_unit
+from core.reporting.queries import default_range, satisfaction_by_unit
 
 
 def _scoped(query, column):
@@ -80,7 +80,7 @@ def parse_date_range() -> tuple[date, date]:
 @api_login_required
 def satisfaction():
     first, last = parse_date_range()
-    # core.reports ranks among every unit of a group before cutting the rows to the scope.
+    # core.reporting.queries ranks among every unit of a group before cutting the rows to the scope.
     rows = satisfaction_by_unit(first, last, g.scope, current_app.config["MIN_SAMPLE"])
     response = jsonify([row.as_dict() for row in rows])
     # The contract's body is the list of rows; the range actually used travels in headers.

@@ -7,9 +7,9 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
-from core.accounts import user_for_api_token
 from core.models import User
-from core.units import scope_for
+from core.org.accounts import user_for_api_token
+from core.org.units import scope_for
 
 
 def bearer_token() -> str | None:

@@ -13,8 +13,8 @@ from admin import bp
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import CompetitionPeriod, Milestone, Unit
-from core.reports import criterion_labels, criterion_order, default_range
-from core.units import subtree_ids
+from core.org.units import subtree_ids
+from core.reporting.queries import criterion_labels, criterion_order, default_range
 
 MAX_DAYS = 3660
 # Dates far outside the service's life would overflow the local-day arithmetic; refuse them early.

@@ -13,12 +13,8 @@ from flask_babel import gettext as _
 from admin import bp
 from admin.auth import access, require_scope
 from admin.common import unit_tree
-from core import scoring
-from core.accounts import audit, create_api_token, create_user, token_digest
-from core.devices import create_pairing_code, revoke_device
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.imports import ImportFailed, import_groups, import_points, import_units, new_point_token
 from core.links import pairing_url, survey_url
 from core.models import (
     ROLES,
@@ -36,6 +32,10 @@ from core.models import (
     Unit,
     User,
 )
+from core.org.accounts import audit, create_api_token, create_user, token_digest
+from core.org.devices import create_pairing_code, revoke_device
+from core.org.imports import ImportFailed, import_groups, import_points, import_units, new_point_token
+from core.ratings import scoring
 from core.timeutil import utcnow
 
 ROLE_LABELS = {"province_admin": "Văn phòng Thanh tra tỉnh", "unit_manager": "Lãnh đạo đơn vị", "viewer": "Chỉ xem"}
@@ -84,7 +84,7 @@ def unit_list():
 @access("province")
 def unit_edit(unit_id: int):
     """Rename a unit, move it in the tree or into another group (the import does the same in bulk)."""
-    from core.units import subtree_ids
+    from core.org.units import subtree_ids
 
     unit = _get_or_404(Unit, unit_id)
     errors: dict[str, str] = {}
@@ -258,7 +258,7 @@ def point_poster(point_id: int, fmt: str):
     mimetypes = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
     if fmt not in mimetypes:
         abort(404)
-    from core.posters import poster_bytes
+    from core.reporting.posters import poster_bytes
 
     response = Response(poster_bytes([point], fmt), mimetype=mimetypes[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="ap-phich-{point.code}.{fmt}"'
@@ -268,8 +268,8 @@ def point_poster(point_id: int, fmt: str):
 @bp.post("/admin/points/<int(max=2147483647):point_id>/visit-slips")
 @access("manage")
 def point_visit_slips(point_id: int):
-    from core.posters import visit_slips_pdf
-    from core.visit_codes import create_visit_codes
+    from core.ratings.visit_codes import create_visit_codes
+    from core.reporting.posters import visit_slips_pdf
 
     point = _scoped_point(point_id)
     count = request.form.get("count", "")

@@ -1,4 +1,4 @@
-"""Report screens, charts and exports. Every figure comes from `core.reports` / `core.scoring`."""
+"""Report screens, charts and exports. Every figure comes from `core.reporting.queries` / `core.ratings.scoring`."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from admin import bp
 from admin.auth import access
 from admin.common import MAX_PAGE, ReportFilter, criteria_columns, milestones_for, periods, report_filter, unit_tree
-from core import exports, reports
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import CompetitionGroup, Point, Unit
+from core.reporting import exports
+from core.reporting import queries as reports
 from core.timeutil import utcnow
 
 VIEWS = {
@@ -201,7 +202,7 @@ def _heat_grid(cells: list[reports.HeatCell]) -> dict:
 @bp.get("/admin/charts/<name>.<fmt>")
 @access("read")
 def chart(name: str, fmt: str):
-    from core import charts
+    from core.reporting import charts
 
     if name not in CHARTS or fmt not in charts.FORMATS:
         abort(404)
@@ -300,8 +301,8 @@ def export_csv(view: str):
 @bp.get("/admin/exports/report.pdf")
 @access("read")
 def export_pdf():
-    from core.charts import cached
-    from core.meeting_report import meeting_report_pdf
+    from core.reporting.charts import cached
+    from core.reporting.meeting_report import meeting_report_pdf
 
     f = report_filter()
     title = f.period.name if f.period is not None else "Báo cáo mức độ hài lòng"

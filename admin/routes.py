@@ -15,9 +15,9 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from admin import bp
 from admin.auth import access
-from core.accounts import MIN_PASSWORD, audit
 from core.extensions import db, limiter
 from core.models import User
+from core.org.accounts import MIN_PASSWORD, audit
 
 
 class LoginForm(FlaskForm):

@@ -13,7 +13,7 @@ from common import bench_app, timer
 from core import demo
 from core.extensions import db
 from core.models import Answer, Point, Response
-from core.responses import active_survey
+from core.ratings.responses import active_survey
 from core.timeutil import utcnow
 
 

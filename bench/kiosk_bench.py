@@ -23,9 +23,9 @@ from pathlib import Path
 from common import bench_app
 from werkzeug.serving import make_server
 
-from core.devices import create_pairing_code
 from core.extensions import db
 from core.models import Point
+from core.org.devices import create_pairing_code
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

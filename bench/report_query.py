@@ -1,6 +1,6 @@
 """The satisfaction report: SQL aggregation against a Python loop over the same rows, same run.
 
-Prints the time of `core.reports.satisfaction_by_unit` over N stored responses, the time of the naive
+Prints the time of `core.reporting.queries.satisfaction_by_unit` over N stored responses, the time of the naive
 baseline that fetches every answer row and aggregates in Python, and the ratio.
 """
 
@@ -16,7 +16,7 @@ from common import bench_app, timer
 from core import demo
 from core.extensions import db
 from core.models import Answer, Point, Response
-from core.reports import satisfaction_by_unit
+from core.reporting.queries import satisfaction_by_unit
 from core.timeutil import local_today
 
 

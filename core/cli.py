@@ -12,14 +12,14 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import demo
-from core.accounts import create_api_token, create_user
-from core.devices import create_pairing_code
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.imports import ImportFailed, import_groups, import_points, import_units
 from core.links import pairing_url, survey_url
 from core.models import ROLES, Point, User
-from core.privacy import erase_expired_contacts
+from core.org.accounts import create_api_token, create_user
+from core.org.devices import create_pairing_code
+from core.org.imports import ImportFailed, import_groups, import_points, import_units
+from core.ratings.privacy import erase_expired_contacts
 
 
 @click.command("demo-data")

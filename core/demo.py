@@ -13,9 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from core.accounts import create_user
 from core.extensions import db
-from core.imports import import_groups, import_units, new_point_token
 from core.models import (
     Answer,
     CompetitionPeriod,
@@ -26,7 +24,9 @@ from core.models import (
     Unit,
     User,
 )
-from core.responses import active_survey
+from core.org.accounts import create_user
+from core.org.imports import import_groups, import_units, new_point_token
+from core.ratings.responses import active_survey
 from core.timeutil import LOCAL_TZ, utcnow
 
 DATA = Path(__file__).parent / "data"

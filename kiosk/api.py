@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
-from core.devices import device_for_token, pair_device
 from core.errors import CoreError, NotFound, ValidationFailed
 from core.extensions import csrf, db, limiter
 from core.models import KioskDevice, Point, Survey
-from core.responses import active_survey, record_response
+from core.org.devices import device_for_token, pair_device
+from core.ratings.responses import active_survey, record_response
 from core.timeutil import utcnow
 from kiosk import bp
 

@@ -13,10 +13,10 @@ from flask import Response, current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from core.devices import create_pairing_code
 from core.extensions import db
 from core.links import pairing_url
 from core.models import Point
+from core.org.devices import create_pairing_code
 from kiosk import api, bp
 
 # Python's table lacks it; Chrome reads the manifest either way, this keeps the type honest.

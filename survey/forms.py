@@ -10,7 +10,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectM
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from core.models import Survey
-from core.responses import MAX_COMMENT, MAX_NAME, MAX_PHONE
+from core.ratings.responses import MAX_COMMENT, MAX_NAME, MAX_PHONE
 
 FIELD_PREFIX = "q_"
 

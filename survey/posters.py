@@ -1,6 +1,6 @@
 """Command line of the survey door: `qr-poster` prints posters, `visit-codes` mints one-time codes.
 
-The drawing lives in `core.posters`, which the admin area's downloads use too.
+The drawing lives in `core.reporting.posters`, which the admin area's downloads use too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.links import visit_url
 from core.models import Point, Unit
-from core.posters import FORMATS, poster_bytes, visit_slips_pdf
-from core.visit_codes import create_visit_codes
+from core.ratings.visit_codes import create_visit_codes
+from core.reporting.posters import FORMATS, poster_bytes, visit_slips_pdf
 from survey import bp
 
 MAX_VISIT_CODES = 10_000

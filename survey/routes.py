@@ -1,7 +1,7 @@
 """QR survey pages: `/s/<point token>` from the poster, `/v/<one-time code>` from an appointment slip.
 
 Plain HTML forms that work with JavaScript off on a weak network. Every rating goes through
-`core.responses.record_response`; this module only parses, checks and renders.
+`core.ratings.responses.record_response`; this module only parses, checks and renders.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import csrf, db, limiter, select_locale
 from core.models import Point, Survey, VisitCode
-from core.responses import active_survey, record_response
-from core.visit_codes import find_visit_code, usable
+from core.ratings.responses import active_survey, record_response
+from core.ratings.visit_codes import find_visit_code, usable
 from survey import bp
 from survey.forms import FIELD_PREFIX, localized, survey_form
 

@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.imports import new_point_token
 from core.models import Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
+from core.org.imports import new_point_token
 from core.timeutil import LOCAL_TZ
 
 

@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from core.accounts import create_api_token, create_user
-from core.devices import create_pairing_code, pair_device
 from core.extensions import db
 from core.models import ApiToken, CompetitionPeriod, Milestone, Survey, User
+from core.org.accounts import create_api_token, create_user
+from core.org.devices import create_pairing_code, pair_device
 from tests.conftest import csrf_token
 from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 from PIL import Image
 
-from core.devices import device_for_token, pair_device
 from core.extensions import db
 from core.models import (
     AuditLog,
@@ -23,6 +22,7 @@ from core.models import (
     User,
     VisitCode,
 )
+from core.org.devices import device_for_token, pair_device
 from tests.conftest import csrf_token
 from tests.test_admin_support import login_as, token_from
 

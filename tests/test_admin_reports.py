@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from PIL import Image
 
-from core import reports
 from core.extensions import db
 from core.models import Response
+from core.reporting import queries as reports
 from core.timeutil import LOCAL_TZ
 from tests.conftest import csrf_token
 from tests.test_admin_support import (
@@ -340,9 +340,9 @@ def test_charts_never_load_pyplot_and_load_matplotlib_lazily(tmp_path):
     code = (
         "import sys\n"
         "from app import create_app\n"
-        "import admin.reports, core.charts\n"
+        "import admin.reports, core.reporting.charts\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported at start-up'\n"
-        "from core import charts\n"
+        "from core.reporting import charts\n"
         "data = charts.render(charts.draw_channels, 'png', [])\n"
         "assert data.startswith(b'\\x89PNG')\n"
         "assert 'matplotlib' in sys.modules and 'matplotlib.pyplot' not in sys.modules\n"
@@ -404,9 +404,9 @@ def test_english_switch_renders_the_admin_pages(seeded_app):
 
 
 def test_api_rank_is_the_place_in_the_whole_group(make_app):
-    from core.accounts import create_api_token, create_user
     from core.demo import load_demo
     from core.models import User
+    from core.org.accounts import create_api_token, create_user
 
     app = make_app(MIN_SAMPLE=5)
     with app.app_context():
@@ -469,7 +469,7 @@ def test_weekly_trend_by_unit_equals_each_units_own_trend(seeded_app):
 
 
 def test_picture_cache_is_bounded(monkeypatch):
-    from core import charts
+    from core.reporting import charts
 
     charts.cache_clear()
     monkeypatch.setattr(charts, "CACHE_SIZE", 3)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import Point
-from core.responses import record_response
+from core.ratings.responses import record_response
 from core.timeutil import LOCAL_TZ, local_today, utcnow
 from tests.conftest import AuthActions, csrf_token
 

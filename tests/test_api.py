@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from core.accounts import create_api_token, create_user
 from core.extensions import db
 from core.models import Point, User
+from core.org.accounts import create_api_token, create_user
 from core.timeutil import local_today, utcnow
 from tests import factories as f
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from core.devices import create_pairing_code, revoke_device
 from core.extensions import db
 from core.models import Answer, KioskDevice, PairingCode, Point, Response, ResponseReason, Survey, Unit
+from core.org.devices import create_pairing_code, revoke_device
 
 
 def add_point(app) -> int:

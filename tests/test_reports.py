@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from core.extensions import db
-from core.reports import default_range, satisfaction_by_unit
+from core.reporting.queries import default_range, satisfaction_by_unit
 from tests import factories as f
 
 FIRST, LAST = date(2026, 3, 1), date(2026, 3, 10)

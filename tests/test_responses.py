@@ -1,4 +1,4 @@
-"""core.responses.record_response: validation, idempotency, conflicts, flags, concurrency."""
+"""core.ratings.responses.record_response: validation, idempotency, conflicts, flags, concurrency."""
 
 import threading
 import uuid
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
 from core.models import Answer, Response, ResponseReason, VisitCode
-from core.responses import record_response
+from core.ratings.responses import record_response
+from core.ratings.visit_codes import create_visit_codes, find_visit_code
 from core.timeutil import utcnow
-from core.visit_codes import create_visit_codes, find_visit_code
 from tests import factories as f
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core import scoring
+from core.ratings import scoring
 
 
 def test_index_is_share_of_satisfied_answers():

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import Response, VisitCode
-from core.visit_codes import create_visit_codes
+from core.ratings.visit_codes import create_visit_codes
 from tests import factories as f
 from tests.conftest import csrf_token
 

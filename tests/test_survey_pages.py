@@ -13,8 +13,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from core.extensions import db
 from core.models import Criterion, Point, Response, Survey, VisitCode
+from core.ratings.visit_codes import create_visit_codes
 from core.timeutil import utcnow
-from core.visit_codes import create_visit_codes
 from survey.routes import REPEAT_SALT
 from tests import factories as f
 from tests.conftest import csrf_token

@@ -17,7 +17,7 @@ from PIL import Image
 from core.extensions import db
 from core.links import survey_url
 from core.models import Point, Unit, VisitCode
-from core.posters import SLOGAN, poster_bytes, visit_slips_pdf
+from core.reporting.posters import SLOGAN, poster_bytes, visit_slips_pdf
 from tests import factories as f
 
 BASE = "http://test.local"

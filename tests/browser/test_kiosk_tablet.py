@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from core.devices import revoke_device
 from core.extensions import db
 from core.models import Criterion, KioskDevice, Point, Reason, Response, Survey, Unit
+from core.org.devices import revoke_device
 from tests.browser.conftest import LiveServer
 
 LABELS = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]

@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 
 from core.extensions import db
 from core.models import Point, Response, VisitCode
-from core.posters import poster_bytes
-from core.visit_codes import create_visit_codes
+from core.ratings.visit_codes import create_visit_codes
+from core.reporting.posters import poster_bytes
 from tests import factories as f
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -1,7 +1,7 @@
 """Report tables as spreadsheets: XLSX (openpyxl: a sheet per view, Vietnamese headers, number
 formats, frozen header rows) and CSV in UTF-8 with a BOM so Excel reads the diacritics.
 
-Every table is built here from the report dataclasses of `core.reports`, so a spreadsheet shows
+Every table is built here from the report dataclasses of `core.reporting.queries`, so a spreadsheet shows
 the same figures as the screen; no figure is computed twice. Contact details never appear.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from core.reports import (
+from core.reporting.queries import (
     WEEKDAYS_VI,
     CommentRow,
     CriterionSummary,

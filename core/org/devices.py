@@ -10,9 +10,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from core.accounts import new_secret, token_digest
 from core.extensions import db
 from core.models import KioskDevice, PairingCode, Point, User
+from core.org.accounts import new_secret, token_digest
 from core.timeutil import utcnow
 
 # Unambiguous letters and digits, so staff can read a code aloud or type it.

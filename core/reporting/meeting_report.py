@@ -1,6 +1,6 @@
 """The PDF report for the sơ kết / tổng kết meetings: one summary page for the scope (the province
 or a unit subtree), then one page per unit with answers, with its charts. Drawn with matplotlib's
-PDF backend (no pyplot), imported only when a report is printed; figures come from `core.reports`.
+PDF backend (no pyplot), imported only when a report is printed; figures come from `core.reporting.queries`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from core import charts, reports
 from core.extensions import db
 from core.models import CompetitionGroup, Unit
+from core.reporting import charts
+from core.reporting import queries as reports
 from core.timeutil import LOCAL_TZ
 
 A4 = (8.27, 11.69)

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from core.errors import ValidationFailed
 from core.extensions import db, login_manager
 from core.models import ROLES, ApiToken, AuditLog, User
+from core.org.units import unit_by_code
 from core.timeutil import utcnow
-from core.units import unit_by_code
 
 MIN_PASSWORD = 8
 

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
-from core.reports import WEEKDAYS_VI, CriterionSummary, GroupFigures, HeatCell, ReasonCount
+from core.reporting.queries import WEEKDAYS_VI, CriterionSummary, GroupFigures, HeatCell, ReasonCount
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 COLOURS = {"bar": "#0b5cad", "line": "#d35400", "muted": "#9aa5b1", "grid": "#dddddd"}

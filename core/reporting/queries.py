@@ -1,6 +1,6 @@
 """Reads and aggregation. Every report query lives here and aggregates in SQL (GROUP BY),
 so exact pre-aggregated rollups can later replace the raw scans without touching a caller.
-Callers get plain dataclasses; the formulas come from `core.scoring`.
+Callers get plain dataclasses; the formulas come from `core.ratings.scoring`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from core import scoring
 from core.extensions import db
 from core.models import Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
+from core.ratings import scoring
 from core.timeutil import local_day_bounds, local_today
 
 

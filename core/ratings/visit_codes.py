@@ -9,9 +9,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from core.accounts import token_digest
 from core.extensions import db
 from core.models import Point, VisitCode
+from core.org.accounts import token_digest
 from core.timeutil import utcnow
 
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # 31 symbols, no look-alikes
