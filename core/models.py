@@ -233,6 +233,10 @@ class KioskDevice(db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     app_version: Mapped[str | None] = mapped_column(sa.String(32))
     queue_length: Mapped[int] = mapped_column(default=0)
+    # Answers the server refused for good (a 4xx other than 401/429), kept on the tablet and
+    # reported by its heartbeat with the last reason, so none vanishes unseen.
+    rejected_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    rejected_reason: Mapped[str | None] = mapped_column(sa.String(255))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     point: Mapped[Point] = relationship()
@@ -299,13 +303,20 @@ class Milestone(db.Model):
 
 
 class AuditLog(db.Model):
+    """One row per state change: who (a user, a kiosk device, or the command line when both are
+    empty), what action, on which target, and the fields that changed."""
+
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    device_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosk_devices.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(sa.String(64))
     target: Mapped[str] = mapped_column(sa.String(255), default="")
     details: Mapped[str] = mapped_column(sa.Text, default="")
+    # {field: [before, after]} for updates, {field: value} for creations.
+    changes: Mapped[dict | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
+    device: Mapped[KioskDevice | None] = relationship()

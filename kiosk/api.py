@@ -31,6 +31,7 @@ DEVICE_LIMIT = "600 per minute"
 HEARTBEAT_SECONDS = 60
 SYNC_SECONDS = 30
 MAX_VERSION = 32
+MAX_REASON = 255
 CONSENT_TEXT = _l(
     "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
     "thông tin được xoá sau khi trả lời."
@@ -232,11 +233,17 @@ def api_heartbeat():
     body = _json_object()
     version = body.get("version")
     queue = body.get("queue", 0)
+    rejected = body.get("rejected", 0)
+    reason = body.get("rejected_reason")
     fields = {}
     if version is not None and (not isinstance(version, str) or len(version) > MAX_VERSION):
         fields["version"] = f"a string of at most {MAX_VERSION} characters"
     if type(queue) is not int or not 0 <= queue <= 1_000_000:
         fields["queue"] = "a non-negative integer"
+    if type(rejected) is not int or not 0 <= rejected <= 1_000_000:
+        fields["rejected"] = "a non-negative integer"
+    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON):
+        fields["rejected_reason"] = f"a string of at most {MAX_REASON} characters"
     if fields:
         raise ValidationFailed(_("Dữ liệu nhịp kết nối không hợp lệ."), fields)
     survey = active_survey()
@@ -244,6 +251,8 @@ def api_heartbeat():
     if version is not None:
         device.app_version = version
     device.queue_length = queue
+    device.rejected_count = rejected
+    device.rejected_reason = (reason or None) if rejected else None
     db.session.commit()
     return jsonify(
         {
