@@ -5,20 +5,35 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import cli as core_cli
-from core import config
-from core.errors import CoreError
+from core import config, transactions
+from core.errors import CoreError, ValidationFailed
 from core.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from core.inputs import path_is_storable, query_problems
+
+
+class ServiceApp(Flask):
+    """Flask with one transaction per request: the view's response decides commit or rollback.
+
+    Committing here, inside the dispatch, means a failed commit is handled like any error of the
+    view (an error page or JSON error, never a success the database did not keep).
+    """
+
+    def dispatch_request(self):
+        response = self.make_response(super().dispatch_request())
+        transactions.finish_request(response.status_code)
+        return response
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = ServiceApp(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
@@ -132,6 +147,7 @@ ERROR_MESSAGES = {
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        transactions.abandon()
         status = exc.code or 500
         message = _(ERROR_MESSAGES.get(status, exc.name))
         response = error_response(status, exc.name.lower().replace(" ", "_"), message)
@@ -141,16 +157,48 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(CoreError)
     def core_error(exc: CoreError):
+        transactions.abandon()
         return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+    @app.errorhandler(IntegrityError)
+    def conflicting_write(exc: IntegrityError):
+        # Two requests created the same code at once: the second one's commit lost the race.
+        transactions.abandon()
+        app.logger.warning("integrity error: %s", exc.orig)
+        return error_response(409, "conflict", _("Dữ liệu vừa được thay đổi cùng lúc. Vui lòng thử lại."))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        app.logger.error("database unavailable: %s", exc.orig)
+        try:
+            transactions.abandon()
+        except Exception:  # the connection is gone; the pool replaces it at the next checkout
+            app.logger.warning("rollback failed after a database error")
+        response = error_response(503, "unavailable", _(ERROR_MESSAGES[503]))
+        response[0].headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")
-        db.session.rollback()
-        return error_response(500, "internal_error", ERROR_MESSAGES[500])
+        transactions.abandon()
+        return error_response(500, "internal_error", _(ERROR_MESSAGES[500]))
+
+
+def guard_request() -> None:
+    """The input guard's share of every request: a path naming something unstorable names
+    nothing (404); a query parameter no lookup or date could use is refused, naming it (422).
+    Bodies are guarded where they are read: forms by `core.forms`, JSON by `core.inputs`."""
+    if not path_is_storable(request.view_args):
+        abort(404)
+    problems = query_problems(request.args)
+    if problems:
+        raise ValidationFailed(_("Tham số trên địa chỉ không hợp lệ."), problems)
 
 
 def _register_hooks(app: Flask) -> None:
+    app.before_request(guard_request)
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
@@ -178,7 +226,7 @@ def _register_hooks(app: Flask) -> None:
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:
-        db.session.rollback()
+    except OperationalError:
+        transactions.abandon()
         return jsonify({"status": "unavailable", "database": "down"}), 503
     return jsonify({"status": "ok", "database": "ok"})

@@ -5,5 +5,3 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, cli_group=None)
 
 from admin import api, auth, common, manage, reports, routes  # noqa: E402,F401  (routes attach themselves to bp)
-
-bp.before_request(auth.refuse_nul_bytes)

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from core.models import User
 from core.org.accounts import user_for_api_token
-from core.org.units import scope_for
+from core.org.units import visible_unit_ids as scope_for
 
 
 def bearer_token() -> str | None:

@@ -32,9 +32,11 @@ from core.models import (
     Unit,
     User,
 )
-from core.org.accounts import audit, create_api_token, create_user, token_digest
+from core.org.accounts import create_api_token, create_user, token_digest
+from core.org.accounts import legacy_audit as audit
 from core.org.devices import create_pairing_code, revoke_device
-from core.org.imports import ImportFailed, import_groups, import_points, import_units, new_point_token
+from core.org.imports import ImportFailed, import_groups, import_points, import_units
+from core.org.points import new_point_token
 from core.ratings import scoring
 from core.timeutil import utcnow
 

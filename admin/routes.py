@@ -17,7 +17,8 @@ from admin import bp
 from admin.auth import access
 from core.extensions import db, limiter
 from core.models import User
-from core.org.accounts import MIN_PASSWORD, audit
+from core.org.accounts import MIN_PASSWORD
+from core.org.accounts import legacy_audit as audit
 
 
 class LoginForm(FlaskForm):

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import demo
+from core import demo, transactions
+from core.audit import Actor
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.links import pairing_url, survey_url
@@ -31,6 +32,7 @@ from core.ratings.privacy import erase_expired_contacts
     default=None,
     help="Also bulk-add N synthetic responses over the last 90 days.",
 )
+@transactions.command
 def demo_data(responses: int | None) -> None:
     """Load the demo province (idempotent) and print the demo accounts."""
     for line in demo.load_demo():
@@ -46,11 +48,12 @@ def demo_data(responses: int | None) -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--unit", "unit_code", default=None, help="Unit code (required for unit_manager and viewer).")
+@transactions.command
 def create_user_command(username: str, role: str, unit_code: str | None) -> None:
     """Create an account; the password comes from a prompt, or two lines on standard input."""
     password = _read_password()
     try:
-        user = create_user(username, role, password, unit_code)
+        user = create_user(Actor.cli(), username, role, password, unit_code)
     except ValidationFailed as exc:
         raise click.ClickException(_describe(exc)) from None
     click.echo(f"created user {user.username} ({user.role})")
@@ -70,20 +73,24 @@ def _read_password() -> str:
 @with_appcontext
 @click.argument("username")
 @click.option("--name", default="cli", help="A label to recognise the token by.")
+@transactions.command
 def create_api_token_command(username: str, name: str) -> None:
     """Create an API token for a user and print it (it is shown only once)."""
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
         raise click.ClickException(f"unknown user {username!r}")
-    click.echo(create_api_token(user, name))
+    try:
+        _row, token = create_api_token(Actor.cli(), user, name)
+    except ValidationFailed as exc:
+        raise click.ClickException(_describe(exc)) from None
+    click.echo(token)
 
 
 def _import(function, file: str, what: str) -> None:
     path = Path(file)
     try:
-        result = function(path.read_bytes(), path.name)
+        result = function(Actor.cli(), path.read_bytes(), path.name)
     except ImportFailed as exc:
-        db.session.rollback()
         for error in exc.errors:
             click.echo(f"{path.name}: {error}", err=True)
         raise click.ClickException(f"nothing imported: {len(exc.errors)} error(s)") from None
@@ -95,6 +102,7 @@ def _import(function, file: str, what: str) -> None:
 @click.command("import-units")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@transactions.command
 def import_units_command(file: str) -> None:
     """Import units from .csv or .xlsx with columns code,name,kind,parent,group."""
     _import(import_units, file, "units")
@@ -103,6 +111,7 @@ def import_units_command(file: str) -> None:
 @click.command("import-points")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@transactions.command
 def import_points_command(file: str) -> None:
     """Import reception points from .csv or .xlsx with columns code,name,unit."""
     _import(import_points, file, "points")
@@ -111,6 +120,7 @@ def import_points_command(file: str) -> None:
 @click.command("import-groups")
 @with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@transactions.command
 def import_groups_command(file: str) -> None:
     """Import competition groups from .csv or .xlsx with columns code,name,leader_unit."""
     _import(import_groups, file, "groups")
@@ -124,6 +134,7 @@ def _describe(exc: ValidationFailed) -> str:
 @click.command("show-urls")
 @with_appcontext
 @click.option("--point", "point_code", default="TTT-VP-P1", help="The demo point whose URLs to print.")
+@transactions.command
 def show_urls(point_code: str) -> None:
     """Print the kiosk pairing, QR survey and admin URLs with the demo login."""
     point = db.session.scalar(sa.select(Point).where(Point.code == point_code))
@@ -131,8 +142,8 @@ def show_urls(point_code: str) -> None:
         point = db.session.scalar(sa.select(Point).order_by(Point.code))
     base = current_app.config["PUBLIC_BASE_URL"]
     click.echo("=" * 72)
-    if point is not None:
-        code = create_pairing_code(point)
+    if point is not None and point.active:
+        code = create_pairing_code(Actor.cli(), point)
         minutes = current_app.config["PAIRING_CODE_MINUTES"]
         click.echo(f"Kiosk ({point.code}), open on the tablet within {minutes} min: {pairing_url(code)}")
         click.echo(f"QR survey ({point.code}):  {survey_url(point)}")
@@ -143,7 +154,8 @@ def show_urls(point_code: str) -> None:
 
 @click.command("purge-contacts")
 @with_appcontext
+@transactions.command
 def purge_contacts() -> None:
     """Erase contact details older than CONTACT_RETENTION_DAYS (run daily from cron)."""
-    erased = erase_expired_contacts()
+    erased = erase_expired_contacts(Actor.cli())
     click.echo(f"contact details erased from {erased} answer(s)")

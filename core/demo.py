@@ -13,20 +13,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from core.audit import Actor
 from core.extensions import db
-from core.models import (
-    Answer,
-    CompetitionPeriod,
-    Milestone,
-    Point,
-    Response,
-    ResponseReason,
-    Unit,
-    User,
-)
+from core.models import Answer, Point, Response, ResponseReason, Unit, User
 from core.org.accounts import create_user
-from core.org.imports import import_groups, import_units, new_point_token
-from core.ratings.responses import active_survey
+from core.org.imports import import_groups, import_units
+from core.org.periods import add_milestone, create_period, period_by_code
+from core.org.points import create_point
+from core.ratings.surveys import active_survey
 from core.timeutil import LOCAL_TZ, utcnow
 
 DATA = Path(__file__).parent / "data"
@@ -49,15 +43,17 @@ COMMENTS = (
 
 def load_demo(sample_days: int = 28, seed: int = 2023) -> list[str]:
     """Idempotent: units, groups, points, the period and accounts are created only when missing,
-    the sample answers only when no response is stored yet. Returns lines to print."""
+    the sample answers only when no response is stored yet. Returns lines to print. Changes go
+    through the core operations (audited as the command line); the caller commits."""
     lines: list[str] = []
-    import_units((DATA / "don-vi-quang-nam.csv").read_bytes(), "don-vi-quang-nam.csv")
-    import_groups((DATA / "khoi-cum-thi-dua.csv").read_bytes(), "khoi-cum-thi-dua.csv")
-    _ensure_points()
-    _ensure_period()
+    actor = Actor.cli()
+    import_units(actor, (DATA / "don-vi-quang-nam.csv").read_bytes(), "don-vi-quang-nam.csv")
+    import_groups(actor, (DATA / "khoi-cum-thi-dua.csv").read_bytes(), "khoi-cum-thi-dua.csv")
+    _ensure_points(actor)
+    _ensure_period(actor)
     for username, role, unit, password in DEMO_ACCOUNTS:
         if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
-            create_user(username, role, password, unit)
+            create_user(actor, username, role, password, unit)
         lines.append(f"demo account: {username} / {password} ({role}{', ' + unit if unit else ''})")
     if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0:
         added = add_sample_responses(days=sample_days, seed=seed)
@@ -65,33 +61,29 @@ def load_demo(sample_days: int = 28, seed: int = 2023) -> list[str]:
     return lines
 
 
-def _ensure_points() -> None:
+def _ensure_points(actor: Actor) -> None:
     existing = set(db.session.scalars(sa.select(Point.code)))
-    for unit in db.session.scalars(sa.select(Unit).order_by(Unit.code)):
+    for unit in db.session.scalars(sa.select(Unit).order_by(Unit.code)).all():
         # District inspectorates also run a one-stop desk; the others have one reception desk.
         names = POINT_NAMES if unit.kind == "district" else POINT_NAMES[:1]
         for number, name in enumerate(names, start=1):
             code = f"{unit.code}-P{number}"
             if code not in existing:
-                db.session.add(Point(code=code, name=name, unit=unit, public_token=new_point_token()))
-    db.session.commit()
+                create_point(actor, code=code, name=name, unit_code=unit.code)
 
 
-def _ensure_period() -> None:
-    if db.session.scalar(sa.select(CompetitionPeriod.id).where(CompetitionPeriod.code == "2023-2024")):
+def _ensure_period(actor: Actor) -> None:
+    if period_by_code("2023-2024") is not None:
         return
-    period = CompetitionPeriod(
+    period = create_period(
+        actor,
         code="2023-2024",
         name="Phong trào thi đua “Xây dựng môi trường hành chính trong sạch, lành mạnh, công khai, minh bạch”",
-        start_date=date(2023, 7, 1),
-        end_date=date(2024, 11, 30),
+        start=date(2023, 7, 1),
+        end=date(2024, 11, 30),
     )
-    period.milestones = [
-        Milestone(kind="so_ket", name="Sơ kết", due_date=date(2024, 2, 29)),
-        Milestone(kind="tong_ket", name="Tổng kết, bình xét khen thưởng", due_date=date(2024, 11, 30)),
-    ]
-    db.session.add(period)
-    db.session.commit()
+    add_milestone(actor, period, kind="so_ket", name="Sơ kết", due=date(2024, 2, 29))
+    add_milestone(actor, period, kind="tong_ket", name="Tổng kết, bình xét khen thưởng", due=date(2024, 11, 30))
 
 
 def _unit_quality(code: str) -> float:
@@ -147,7 +139,6 @@ def add_sample_responses(
         if len(batch.responses) >= 20000:
             batch.flush()
     batch.flush()
-    db.session.commit()
     return sum(n for _, _, n in plan)
 
 

@@ -27,7 +27,8 @@ def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def parse_iso_datetime(value: str) -> datetime:
-    """Parse ISO 8601; a value without an offset is read as local time. Raises ValueError."""
+    """Parse ISO 8601; a value without an offset is read as local time. Raises ValueError, also for
+    an instant the calendar cannot hold in UTC (year 1 east of Greenwich, 9999-12-31 west of it)."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("not a string")
     text = value.strip()
@@ -36,7 +37,10 @@ def parse_iso_datetime(value: str) -> datetime:
     parsed = datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=LOCAL_TZ)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("outside the calendar") from None
 
 
 class UTCDateTime(TypeDecorator):

@@ -10,16 +10,18 @@ import hashlib
 from functools import wraps
 
 from flask import current_app, g, jsonify, request
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from core.errors import CoreError, NotFound, ValidationFailed
-from core.extensions import csrf, db, limiter
+from core.extensions import csrf, limiter
+from core.http import bearer_token
+from core.inputs import check_int, check_text, json_object
 from core.models import KioskDevice, Point, Survey
-from core.org.devices import device_for_token, pair_device
-from core.ratings.responses import active_survey, record_response
+from core.org.devices import MAX_COUNT, NAME_LENGTH, device_for_token, pair_device, record_heartbeat
+from core.ratings.privacy import consent_text
+from core.ratings.responses import record_response, survey_by_id
+from core.ratings.surveys import active_survey
 from core.timeutil import utcnow
 from kiosk import bp
 
@@ -30,12 +32,7 @@ PAIR_LIMIT = "5 per 15 minutes"
 DEVICE_LIMIT = "600 per minute"
 HEARTBEAT_SECONDS = 60
 SYNC_SECONDS = 30
-MAX_VERSION = 32
-MAX_REASON = 255
-CONSENT_TEXT = _l(
-    "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
-    "thông tin được xoá sau khi trả lời."
-)
+MAX_PAIRING_CODE = 64
 
 
 class Unauthorized(CoreError):
@@ -49,16 +46,8 @@ def _namespace() -> str:
     return current_app.config.get("RATELIMIT_KEY_PREFIX", "")
 
 
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 def _device_key() -> str:
-    token = _bearer()
+    token = bearer_token()
     if token:
         # Keyed by a digest of the token, so one tablet's flush never throttles another tablet.
         return f"{_namespace()}:kiosk-device:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
@@ -82,7 +71,7 @@ def device_required(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        device = device_for_token(_bearer())
+        device = device_for_token(bearer_token())
         if device is None:
             raise Unauthorized(
                 _("Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại."),
@@ -95,11 +84,9 @@ def device_required(view):
 
 
 def _json_object() -> dict:
-    """The body as a JSON object; anything else is 422 (a body over the limit is 413 before this)."""
-    body = request.get_json(force=True, silent=True)
-    if not isinstance(body, dict):
-        raise ValidationFailed(_("Dữ liệu gửi lên phải là một đối tượng JSON."), {"body": "must be a JSON object"})
-    return body
+    """The body through the input guard: JSON only (415 otherwise), a JSON object (422 otherwise);
+    a body over the limit is 413 before this."""
+    return json_object(request.mimetype, request.get_data(cache=False))
 
 
 def point_json(point: Point) -> dict:
@@ -154,15 +141,8 @@ def _current_survey() -> Survey:
 @limiter.limit(_pair_limit, key_func=_pair_key, deduct_when=lambda response: response.status_code == 404)
 def api_pair():
     body = _json_object()
-    code = body.get("code")
-    name = body.get("name", "")
-    fields = {}
-    if not isinstance(code, str) or not code.strip() or len(code) > 64:
-        fields["code"] = "a pairing code string"
-    if not isinstance(name, str) or len(name) > 120:
-        fields["name"] = "a string of at most 120 characters"
-    if fields:
-        raise ValidationFailed(_("Mã kết nối không hợp lệ."), fields)
+    code = check_text(body.get("code"), "code", MAX_PAIRING_CODE, required=True)
+    name = check_text(body.get("name"), "name", NAME_LENGTH) or ""
     paired = pair_device(code, name)
     if paired is None:
         raise NotFound(_("Mã kết nối không đúng, đã dùng hoặc đã hết hạn."), {"code": "unknown, used or expired"})
@@ -175,14 +155,13 @@ def api_pair():
 def api_survey():
     device: KioskDevice = g.device
     survey = _current_survey()
-    device.last_seen_at = utcnow()
+    # A read: the device's last contact is kept by its heartbeat, not here.
     payload = {
         "point": point_json(device.point),
         "survey": survey_json(survey),
         "settings": settings_json(),
         "server_time": utcnow().isoformat(),
     }
-    db.session.commit()
     response = jsonify(payload)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -195,19 +174,11 @@ def api_survey():
 def api_responses():
     device: KioskDevice = g.device
     body = _json_object()
-    survey = None
-    if body.get("survey") is not None:
-        survey_id = body["survey"]
-        if type(survey_id) is int:
-            survey = db.session.get(Survey, survey_id)
-        if survey is None:
-            raise ValidationFailed(_("Phiên bản phiếu khảo sát không tồn tại."), {"survey": "unknown survey id"})
+    survey = survey_by_id(body["survey"]) if body.get("survey") is not None else None
     if "id" not in body:
         raise ValidationFailed(_("Thiếu mã câu trả lời."), {"id": "required"})
     if "answers" not in body:
         raise ValidationFailed(_("Thiếu câu trả lời."), {"answers": "required"})
-    with force_locale("vi"):
-        consent_text = str(CONSENT_TEXT)
     recorded = record_response(
         response_id=body["id"],
         point=device.point,
@@ -219,9 +190,10 @@ def api_responses():
         answered_at=body.get("answered_at"),
         survey=survey,
         device=device,
-        consent_text=consent_text,
+        # The tablet shows this same text; it is kept in Vietnamese, the language of the record.
+        consent_text=consent_text("vi"),
     )
-    return jsonify({"id": str(recorded.response.id), "created": recorded.created}), 201 if recorded.created else 200
+    return jsonify({"id": str(recorded.id), "created": recorded.created}), 201 if recorded.created else 200
 
 
 @bp.post("/api/v1/kiosk/heartbeat")
@@ -231,29 +203,14 @@ def api_responses():
 def api_heartbeat():
     device: KioskDevice = g.device
     body = _json_object()
-    version = body.get("version")
-    queue = body.get("queue", 0)
-    rejected = body.get("rejected", 0)
-    reason = body.get("rejected_reason")
-    fields = {}
-    if version is not None and (not isinstance(version, str) or len(version) > MAX_VERSION):
-        fields["version"] = f"a string of at most {MAX_VERSION} characters"
-    if type(queue) is not int or not 0 <= queue <= 1_000_000:
-        fields["queue"] = "a non-negative integer"
-    if type(rejected) is not int or not 0 <= rejected <= 1_000_000:
-        fields["rejected"] = "a non-negative integer"
-    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON):
-        fields["rejected_reason"] = f"a string of at most {MAX_REASON} characters"
-    if fields:
-        raise ValidationFailed(_("Dữ liệu nhịp kết nối không hợp lệ."), fields)
+    record_heartbeat(
+        device,
+        version=check_text(body.get("version"), "version"),
+        queue=check_int(body.get("queue", 0), "queue", 0, MAX_COUNT),
+        rejected=check_int(body.get("rejected", 0), "rejected", 0, MAX_COUNT),
+        rejected_reason=check_text(body.get("rejected_reason"), "rejected_reason"),
+    )
     survey = active_survey()
-    device.last_seen_at = utcnow()
-    if version is not None:
-        device.app_version = version
-    device.queue_length = queue
-    device.rejected_count = rejected
-    device.rejected_reason = (reason or None) if rejected else None
-    db.session.commit()
     return jsonify(
         {
             "survey": {"id": survey.id, "version": survey.version} if survey else None,

@@ -8,15 +8,17 @@ import mimetypes
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask import Response, current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from core.extensions import db
+from core import transactions
+from core.audit import Actor
+from core.errors import CoreError
 from core.links import pairing_url
-from core.models import Point
 from core.org.devices import create_pairing_code
+from core.org.points import point_by_code
+from core.ratings.privacy import consent_text
 from kiosk import api, bp
 
 # Python's table lacks it; Chrome reads the manifest either way, this keeps the type honest.
@@ -43,7 +45,6 @@ UI = {
     "reply_toggle": _l("Tôi muốn được cơ quan trả lời"),
     "name_label": _l("Họ và tên"),
     "phone_label": _l("Số điện thoại"),
-    "consent": api.CONSENT_TEXT,
     "reply_missing": _l("Để được trả lời, xin ghi họ tên hoặc số điện thoại và đánh dấu đồng ý."),
     "thanks": _l("Cảm ơn Ông/Bà!"),
     "thanks_sub": _l("Ý kiến của Ông/Bà đã được ghi nhận."),
@@ -82,8 +83,6 @@ EN = {
     "reply_toggle": "I would like a reply",
     "name_label": "Full name",
     "phone_label": "Phone number",
-    "consent": "I agree that the office uses this name and phone number only to reply to my comment; "
-    "they are deleted after the reply.",
     "reply_missing": "For a reply, please give a name or phone number and tick the consent box.",
     "thanks": "Thank you!",
     "thanks_sub": "Your opinion has been recorded.",
@@ -135,6 +134,8 @@ def ui_strings() -> dict[str, dict[str, str]]:
     strings["en"] = {
         key: translated[key] if translated[key] != strings["vi"][key] else EN.get(key, translated[key]) for key in UI
     }
+    # The consent text is the survey's own, with the retention actually applied.
+    strings["vi"]["consent"], strings["en"]["consent"] = consent_text("vi"), consent_text("en")
     # The switch button names the other language.
     strings["vi"]["language"], strings["en"]["language"] = "English", "Tiếng Việt"
     return strings
@@ -190,14 +191,18 @@ def service_worker():
 
 @bp.cli.command("pair-kiosk")
 @click.argument("point_code")
+@transactions.command
 def pair_kiosk_command(point_code: str) -> None:
     """Print a one-time pairing URL for a reception point's tablet."""
-    point = db.session.scalar(sa.select(Point).where(Point.code == point_code.strip()))
+    point = point_by_code(point_code.strip())
     if point is None:
         raise click.ClickException(f"unknown point {point_code!r}")
     if not point.active:
         raise click.ClickException(f"point {point.code} is not active")
-    code = create_pairing_code(point)
+    try:
+        code = create_pairing_code(Actor.cli(), point)
+    except CoreError as exc:
+        raise click.ClickException(exc.message) from None
     minutes = current_app.config["PAIRING_CODE_MINUTES"]
     click.echo(pairing_url(code))
     click.echo(

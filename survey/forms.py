@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from core.forms import GuardedForm
 from core.models import Survey
 from core.ratings.responses import MAX_COMMENT, MAX_NAME, MAX_PHONE
 
@@ -24,7 +24,7 @@ def localized(item, field: str, locale: str) -> str:
     return item[field] if isinstance(item, dict) else getattr(item, field)
 
 
-class BaseSurveyForm(FlaskForm):
+class BaseSurveyForm(GuardedForm):
     # Generated when the page is served, so a double submit of one page is one response.
     response_id = HiddenField()
     reasons = SelectMultipleField(_l("Lý do"), choices=[], validate_choice=True)

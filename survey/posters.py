@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
+from core import transactions
+from core.audit import Actor
 from core.extensions import db
 from core.links import visit_url
 from core.models import Point, Unit
@@ -66,13 +68,14 @@ def qr_poster(point_code: str | None, all_points: bool, out: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write a PDF sheet of cut-out slips (QR and code) to this file.",
 )
+@transactions.command
 def visit_codes(point_code: str, count: int, slips: Path | None) -> None:
     """Mint COUNT one-time survey codes for POINT_CODE and print one /v/... URL a line.
 
     Only their hashes are stored: this output is the one chance to print them.
     """
     point = _point(point_code)
-    codes = create_visit_codes(point, count)
+    codes = create_visit_codes(Actor.cli(), point, count)
     for code in codes:
         click.echo(visit_url(code))
     if slips is not None:

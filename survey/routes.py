@@ -14,7 +14,9 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import csrf, db, limiter, select_locale
 from core.models import Point, Survey, VisitCode
-from core.ratings.responses import active_survey, record_response
+from core.ratings.privacy import consent_text
+from core.ratings.responses import record_response
+from core.ratings.surveys import active_survey
 from core.ratings.visit_codes import find_visit_code, usable
 from survey import bp
 from survey.forms import FIELD_PREFIX, localized, survey_form
@@ -94,9 +96,10 @@ def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = N
             visit_code=visit_code,
             survey=form.survey,
             repeat=channel == "qr" and _voted_recently(point),
-            consent_text=_consent_text(point) if contact else None,
+            consent_text=consent_text() if contact else None,
         )
     except Gone:
+        # Another page spent the code first; what it says now (used or expired) decides the page.
         db.session.refresh(visit_code)
         return _code_gone(visit_code)
     except Conflict:
@@ -119,7 +122,7 @@ def _posted_survey() -> Survey | None:
     """The survey version the page was built from, so a page opened before a new version was
     activated is still understood; the active version when the page did not say."""
     value = request.form.get("survey", "")
-    if value.isdigit() and len(value) < 10:
+    if value.isascii() and value.isdigit() and len(value) < 10:
         survey = db.session.get(Survey, int(value))
         if survey is not None:
             return survey
@@ -146,22 +149,13 @@ def _form_page(point: Point, form, locale: str, *, expired: bool = False, status
         show_reasons=any_low,
         low=low,
         expired=expired,
-        consent_text=_consent_text(point),
+        consent_text=consent_text(),
         contact_open=bool(form.consent.data or form.contact_name.data or form.contact_phone.data),
     )
     response = make_response(body, status)
     # The page carries a CSRF token and maybe the citizen's answers: never keep it in a shared cache.
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _consent_text(point: Point) -> str:
-    return _(
-        "Tôi đồng ý để %(unit)s dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
-        "thông tin được xoá sau %(days)s ngày.",
-        unit=point.unit.name,
-        days=current_app.config["CONTACT_RETENTION_DAYS"],
-    )
 
 
 def _attach_errors(form, fields: dict[str, str]) -> None:

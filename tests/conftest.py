@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -99,6 +100,27 @@ def database_url(database_template, tmp_path):
     return f"sqlite:///{path}"
 
 
+@contextmanager
+def committing(app):
+    """Setup code in an app context, committed at its end, as a request or command would be."""
+    with app.app_context():
+        yield
+        db.session.commit()
+
+
+@contextmanager
+def as_request():
+    """Core calls ended as the transaction owner ends a request: commit, or roll back on error."""
+    from core import transactions
+
+    try:
+        yield
+    except BaseException:
+        transactions.abandon()
+        raise
+    transactions.finish_request(200)
+
+
 @pytest.fixture
 def make_app(database_url):
     """Build an app on this test's database with extra settings."""
@@ -144,6 +166,7 @@ def demo(app):
 
     with app.app_context():
         demo_module.load_demo(sample_days=0)
+        db.session.commit()
     return app
 
 

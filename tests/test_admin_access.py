@@ -7,11 +7,12 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import ApiToken, CompetitionPeriod, Milestone, Survey, User
 from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code, pair_device
-from tests.conftest import csrf_token
+from tests.conftest import committing, csrf_token
 from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
 
 # endpoint -> (access level, what the URL points at)
@@ -98,15 +99,16 @@ def test_every_admin_route_is_classified(demo):
 def _objects(app) -> dict:
     """Objects of the unit manager's own unit (H-HOIAN) and of another unit (H-TAMKY)."""
     seed(app)
-    with app.app_context():
+    with committing(app):
+        cli = Actor.cli()
         own_point, other_point = point(OWN_POINT), point(OTHER_POINT)
-        own_device = pair_device(create_pairing_code(own_point), "Quầy Hội An").device
-        other_device = pair_device(create_pairing_code(other_point), "Quầy Tam Kỳ").device
-        own_user = create_user("xem-hoian", "viewer", "viewer-pass-1", "H-HOIAN")
-        other_user = create_user("xem-tamky", "viewer", "viewer-pass-2", "H-TAMKY")
+        own_device = pair_device(create_pairing_code(cli, own_point), "Quầy Hội An").device
+        other_device = pair_device(create_pairing_code(cli, other_point), "Quầy Tam Kỳ").device
+        own_user = create_user(cli, "xem-hoian", "viewer", "viewer-pass-1", "H-HOIAN")
+        other_user = create_user(cli, "xem-tamky", "viewer", "viewer-pass-2", "H-TAMKY")
         for username in ("admin", "hoian", "xem"):
-            create_api_token(db.session.scalar(sa.select(User).where(User.username == username)), "mine")
-        create_api_token(other_user, "someone else's")
+            create_api_token(cli, db.session.scalar(sa.select(User).where(User.username == username)), "mine")
+        create_api_token(cli, other_user, "someone else's")
         tokens = {row.user.username: row.id for row in db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id))}
         period = db.session.scalar(sa.select(CompetitionPeriod))
         milestone = db.session.scalar(sa.select(Milestone))

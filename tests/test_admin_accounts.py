@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import AuditLog, User
-from tests.conftest import csrf_token
+from tests.conftest import committing, csrf_token
 from tests.test_admin_support import login_as, token_from
 
 
@@ -164,7 +164,7 @@ def test_login_throttle_by_address_lets_ten_attempts_through(demo, client):
 
 def test_login_throttle_guards_each_username(demo, make_app):
     app = make_app()
-    with app.app_context():
+    with committing(app):
         from core.demo import load_demo
 
         load_demo(sample_days=0)

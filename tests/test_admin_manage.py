@@ -23,7 +23,7 @@ from core.models import (
     VisitCode,
 )
 from core.org.devices import device_for_token, pair_device
-from tests.conftest import csrf_token
+from tests.conftest import committing, csrf_token
 from tests.test_admin_support import login_as, token_from
 
 
@@ -152,7 +152,7 @@ def test_devices_pair_rename_revoke_and_last_seen(demo):
     import base64
 
     assert b"<svg" in base64.b64decode(qr)
-    with demo.app_context():
+    with committing(demo):
         paired = pair_device(code, "")
         device_id, device_token = paired.device.id, paired.token
     listing = client.get("/admin/devices").get_data(as_text=True)

@@ -18,11 +18,12 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from PIL import Image
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import Response
 from core.reporting import queries as reports
 from core.timeutil import LOCAL_TZ
-from tests.conftest import csrf_token
+from tests.conftest import committing, csrf_token
 from tests.test_admin_support import (
     OTHER_SECRET,
     OWN_POINT,
@@ -409,12 +410,12 @@ def test_api_rank_is_the_place_in_the_whole_group(make_app):
     from core.org.accounts import create_api_token, create_user
 
     app = make_app(MIN_SAMPLE=5)
-    with app.app_context():
+    with committing(app):
         load_demo(sample_days=0)
     seed(app)
-    with app.app_context():
-        create_user("tamky", "unit_manager", "tamky-pass-1", "H-TAMKY")
-        token = create_api_token(db.session.scalar(sa.select(User).where(User.username == "tamky")))
+    with committing(app):
+        create_user(Actor.cli(), "tamky", "unit_manager", "tamky-pass-1", "H-TAMKY")
+        _row, token = create_api_token(Actor.cli(), db.session.scalar(sa.select(User).where(User.username == "tamky")))
     client = app.test_client()
     rows = client.get("/api/v1/reports/satisfaction", headers={"Authorization": f"Bearer {token}"}).get_json()
     # Hội An (68.6) is ahead of Tam Kỳ (33.3) in the plains group: Tam Kỳ is second, not first.

@@ -12,7 +12,7 @@ from core.extensions import db
 from core.models import Point
 from core.ratings.responses import record_response
 from core.timeutil import LOCAL_TZ, local_today, utcnow
-from tests.conftest import AuthActions, csrf_token
+from tests.conftest import AuthActions, committing, csrf_token
 
 ACCOUNTS = {
     "province_admin": ("admin", "demo-admin-2026"),
@@ -48,7 +48,7 @@ def answer(code: str, overall: int, *, hours_ago: float = 2, comment=None, reaso
 
 def seed(app) -> dict:
     """Answers in the unit manager's unit and in another unit, with comments that must stay apart."""
-    with app.app_context():
+    with committing(app):
         for score in (5, 5, 4, 4, 3):
             answer(OWN_POINT, score, welcome=score, hours_ago=1)
         answer(OWN_POINT, 2, reasons=["wait"], comment=OWN_SECRET, hours_ago=3)

@@ -5,19 +5,21 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import Point, User
 from core.org.accounts import create_api_token, create_user
 from core.timeutil import local_today, utcnow
 from tests import factories as f
+from tests.conftest import committing
 
 
 @pytest.fixture
 def tokens(demo):
-    with demo.app_context():
-        create_user("dienban", "viewer", "viewer-pass-1", "H-DIENBAN")
+    with committing(demo):
+        create_user(Actor.cli(), "dienban", "viewer", "viewer-pass-1", "H-DIENBAN")
         return {
-            name: create_api_token(db.session.scalar(sa.select(User).where(User.username == name)))
+            name: create_api_token(Actor.cli(), db.session.scalar(sa.select(User).where(User.username == name)))[1]
             for name in ("admin", "hoian", "xem", "dienban")
         }
 

@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import Answer, KioskDevice, PairingCode, Point, Response, ResponseReason, Survey, Unit
 from core.org.devices import create_pairing_code, revoke_device
+from tests.conftest import committing
 
 
 def add_point(app) -> int:
@@ -39,8 +41,8 @@ def point(site):
 
 
 def new_code(app, point_id: int) -> str:
-    with app.app_context():
-        return create_pairing_code(db.session.get(Point, point_id))
+    with committing(app):
+        return create_pairing_code(Actor.cli(), db.session.get(Point, point_id))
 
 
 @pytest.fixture
@@ -111,17 +113,30 @@ def test_expired_code_is_refused(site, client, point):
 
 @pytest.mark.parametrize(
     "payload",
-    [None, "not json", [], {"code": 12345}, {"code": ""}, {}, {"code": "X" * 65}, {"code": "ABC", "name": 5}],
+    ["not json", [], {"code": 12345}, {"code": ""}, {}, {"code": "X" * 65}, {"code": "ABC", "name": 5}],
 )
 def test_pair_bad_bodies_are_422(site, client, payload):
-    if payload is None:
-        response = client.post("/api/v1/kiosk/pair")
-    elif isinstance(payload, str):
+    if isinstance(payload, str):
         response = client.post("/api/v1/kiosk/pair", data=payload, content_type="application/json")
     else:
         response = client.post("/api/v1/kiosk/pair", json=payload)
     assert_json_error(response, 422)
     assert count(site, KioskDevice) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "needs_device"),
+    [("/api/v1/kiosk/pair", False), ("/api/v1/kiosk/responses", True), ("/api/v1/kiosk/heartbeat", True)],
+)
+def test_json_endpoints_refuse_bodies_that_are_not_declared_json(site, client, paired, path, needs_device):
+    _token, headers = paired
+    headers = headers if needs_device else {}
+    text = '{"id": "%s", "answers": {"overall": 5}, "code": "ABC", "queue": 0}' % uuid.uuid4()
+    for kwargs in ({"data": text, "content_type": "text/plain"}, {"data": text}, {}):
+        response = client.post(path, headers=headers, **kwargs)
+        body = assert_json_error(response, 415)
+        assert body["fields"] == {"content-type": "must be application/json"}
+    assert count(site, Response) == 0
 
 
 def test_wrong_codes_are_throttled_per_address(site, client, point):
@@ -199,8 +214,8 @@ def test_bad_tokens_get_401_json_everywhere(site, client, paired, headers):
 def test_revoked_device_gets_401_and_stores_nothing(site, client, paired):
     _token, headers = paired
     assert client.post("/api/v1/kiosk/responses", headers=headers, json=body()).status_code == 201
-    with site.app_context():
-        revoke_device(db.session.scalar(sa.select(KioskDevice)))
+    with committing(site):
+        revoke_device(Actor.cli(), db.session.scalar(sa.select(KioskDevice)))
     assert_json_error(client.post("/api/v1/kiosk/responses", headers=headers, json=body()), 401)
     assert_json_error(client.get("/api/v1/kiosk/survey", headers=headers), 401)
     assert_json_error(client.post("/api/v1/kiosk/heartbeat", headers=headers, json={"queue": 0}), 401)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from core.audit import Actor
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
 from core.models import Answer, Response, ResponseReason, VisitCode
@@ -14,6 +15,7 @@ from core.ratings.responses import record_response
 from core.ratings.visit_codes import create_visit_codes, find_visit_code
 from core.timeutil import utcnow
 from tests import factories as f
+from tests.conftest import as_request
 
 
 @pytest.fixture
@@ -33,13 +35,18 @@ def record(point, **body):
     return record_response(point=point, channel=body.pop("channel", "kiosk"), **body)
 
 
+def stored(point, **body) -> Response:
+    """Record through the write path, then read the row back as the database holds it."""
+    return db.session.get(Response, record(point, **body).id)
+
+
 def test_stores_response_answers_and_reasons_in_one_go(point):
     result = record(point, answers={"overall": 2, "welcome": 3}, reasons=["wait", "attitude"], comment=" Chờ lâu ")
     assert result.created
-    stored = db.session.get(Response, result.response.id)
-    assert stored.channel == "kiosk" and stored.flag is None and stored.comment == "Chờ lâu"
-    assert sorted((a.criterion.code, a.score) for a in stored.answers) == [("overall", 2), ("welcome", 3)]
-    assert sorted(r.reason.code for r in stored.reasons) == ["attitude", "wait"]
+    row = db.session.get(Response, result.id)
+    assert row.channel == "kiosk" and row.flag is None and row.comment == "Chờ lâu"
+    assert sorted((a.criterion.code, a.score) for a in row.answers) == [("overall", 2), ("welcome", 3)]
+    assert sorted(r.reason.code for r in row.reasons) == ["attitude", "wait"]
     assert (count(Response), count(Answer), count(ResponseReason)) == (1, 2, 2)
 
 
@@ -82,7 +89,7 @@ def test_same_id_and_body_again_returns_the_stored_one(point):
     first = record(point, response_id=rid, **body)
     second = record(point, response_id=rid.upper(), **body)
     assert first.created and not second.created
-    assert second.response.id == first.response.id
+    assert second.id == first.id
     assert (count(Response), count(Answer)) == (1, 2)
 
 
@@ -96,30 +103,30 @@ def test_same_id_with_another_body_is_a_conflict(point):
 
 def test_answered_at_is_trusted_only_inside_the_clock_window(point):
     now = utcnow()
-    kept = record(point, answered_at=(now - timedelta(days=6)).isoformat()).response
+    kept = stored(point, answered_at=(now - timedelta(days=6)).isoformat())
     assert kept.flag is None and abs(kept.answered_at - (now - timedelta(days=6))) < timedelta(seconds=1)
-    old = record(point, answered_at=(now - timedelta(days=8)).isoformat()).response
-    future = record(point, answered_at=(now + timedelta(minutes=10)).isoformat()).response
+    old = stored(point, answered_at=(now - timedelta(days=8)).isoformat())
+    future = stored(point, answered_at=(now + timedelta(minutes=10)).isoformat())
     for response in (old, future):
         assert response.flag == "clock"
         assert abs(response.answered_at - response.received_at) < timedelta(seconds=1)
-    default = record(point).response
+    default = stored(point)
     assert default.flag is None and default.answered_at == default.received_at
 
 
 def test_local_time_without_offset_is_read_as_vietnam_time(point):
     now = utcnow()
     local_text = (now + timedelta(hours=7) - timedelta(hours=1)).replace(tzinfo=None).isoformat()
-    response = record(point, answered_at=local_text).response
+    response = stored(point, answered_at=local_text)
     assert abs(response.answered_at - (now - timedelta(hours=1))) < timedelta(seconds=1)
 
 
 def test_contact_is_kept_only_with_consent_and_its_text(point):
-    response = record(
+    response = stored(
         point,
         contact={"name": "Nguyễn Văn An", "phone": "0905123456", "consent": True},
         consent_text="Đồng ý để cơ quan liên hệ trả lời.",
-    ).response
+    )
     assert (response.contact_name, response.contact_phone) == ("Nguyễn Văn An", "0905123456")
     assert response.contact_consent_at is not None
     assert response.contact_consent_text == "Đồng ý để cơ quan liên hệ trả lời."
@@ -134,10 +141,10 @@ def test_taps_closer_than_the_misuse_window_on_one_tablet_are_flagged(point):
     db.session.commit()
     t0 = utcnow() - timedelta(hours=2)
     at = lambda seconds: (t0 + timedelta(seconds=seconds)).isoformat()  # noqa: E731
-    first = record(point, device=tablet, answered_at=at(0)).response
-    close = record(point, device=tablet, answered_at=at(2)).response
-    apart = record(point, device=tablet, answered_at=at(10)).response
-    elsewhere = record(point, device=other, answered_at=at(1)).response
+    first = stored(point, device=tablet, answered_at=at(0))
+    close = stored(point, device=tablet, answered_at=at(2))
+    apart = stored(point, device=tablet, answered_at=at(10))
+    elsewhere = stored(point, device=other, answered_at=at(1))
     assert [first.flag, close.flag, apart.flag, elsewhere.flag] == [None, "misuse", None, None]
     # Judged by answered_at, not arrival: all four arrived within a second of each other (a queue
     # flushed two hours late), and only the pair tapped 2 s apart is flagged.
@@ -145,27 +152,29 @@ def test_taps_closer_than_the_misuse_window_on_one_tablet_are_flagged(point):
 
 
 def test_repeat_hint_flags_qr_answers_only(point):
-    assert record(point, channel="qr", repeat=True).response.flag == "repeat"
-    assert record(point, channel="visit", repeat=True).response.flag is None
+    assert stored(point, channel="qr", repeat=True).flag == "repeat"
+    assert stored(point, channel="visit", repeat=True).flag is None
 
 
 def test_a_visit_code_is_spent_with_its_response(point):
-    [code] = create_visit_codes(point, 1)
+    [code] = create_visit_codes(Actor.cli(), point, 1)
+    db.session.commit()
     row = find_visit_code(code)
-    response = record(point, channel="visit", visit_code=row).response
+    with as_request():
+        response = stored(point, channel="visit", visit_code=row)
     db.session.refresh(row)
     assert row.used_at is not None and row.response_id == response.id
-    with pytest.raises(Gone):
+    with pytest.raises(Gone), as_request():
         record(point, channel="visit", visit_code=row)
     assert count(Response) == 1
 
 
 def test_an_expired_visit_code_stores_nothing(point):
-    [code] = create_visit_codes(point, 1)
+    [code] = create_visit_codes(Actor.cli(), point, 1)
     row = find_visit_code(code)
     row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    with pytest.raises(Gone):
+    with pytest.raises(Gone), as_request():
         record(point, channel="visit", visit_code=row)
     assert (count(Response), count(Answer)) == (0, 0)
 
@@ -178,7 +187,9 @@ def _race(app, workers, job):
         with app.app_context():
             try:
                 barrier.wait()
-                outcomes.append(job(index))
+                outcome = job(index)
+                db.session.commit()  # as the request would, once the view returned
+                outcomes.append(outcome)
             except Exception as exc:  # collected and asserted below
                 errors.append(exc)
             finally:
@@ -216,7 +227,8 @@ def test_twenty_threads_sending_one_id_store_one_row(app, point):
 
 @pytest.mark.postgres
 def test_two_racing_uses_of_one_visit_code_store_one(app, point):
-    [code] = create_visit_codes(point, 1)
+    [code] = create_visit_codes(Actor.cli(), point, 1)
+    db.session.commit()
     point_id = point.id
     db.session.remove()
 
@@ -240,8 +252,8 @@ def test_two_racing_uses_of_one_visit_code_store_one(app, point):
 
 def test_contact_details_are_erased_after_the_retention_period(point, app, runner):
     contact = {"name": "Trần Thị Bình", "phone": "0935000111", "consent": True}
-    old = record(point, contact=contact, consent_text="Đồng ý").response
-    fresh = record(point, contact=contact, consent_text="Đồng ý").response
+    old = stored(point, contact=contact, consent_text="Đồng ý")
+    fresh = stored(point, contact=contact, consent_text="Đồng ý")
     old.contact_consent_at = utcnow() - timedelta(days=app.config["CONTACT_RETENTION_DAYS"] + 1)
     db.session.commit()
     result = runner.invoke(args=["purge-contacts"])

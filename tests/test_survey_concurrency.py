@@ -13,6 +13,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import Response, VisitCode
 from core.ratings.visit_codes import create_visit_codes
@@ -53,7 +54,8 @@ def test_two_phones_racing_one_visit_code_store_one(app):
     with app.app_context():
         point = f.point(f.unit("H-RACE"))
         db.session.commit()
-        codes = create_visit_codes(point, ROUNDS)
+        codes = create_visit_codes(Actor.cli(), point, ROUNDS)
+        db.session.commit()
     for code in codes:
         url = f"/v/{code}"
         phones = [app.test_client(), app.test_client()]

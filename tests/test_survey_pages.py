@@ -11,13 +11,14 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import Criterion, Point, Response, Survey, VisitCode
 from core.ratings.visit_codes import create_visit_codes
 from core.timeutil import utcnow
 from survey.routes import REPEAT_SALT
 from tests import factories as f
-from tests.conftest import csrf_token
+from tests.conftest import committing, csrf_token
 
 SCALE_LABELS = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
 
@@ -400,8 +401,8 @@ def test_rate_limit_gives_a_vietnamese_429(make_app):
 
 @pytest.fixture
 def visit_code(app, point):
-    with app.app_context():
-        [code] = create_visit_codes(db.session.get(Point, point["id"]), 1)
+    with committing(app):
+        [code] = create_visit_codes(Actor.cli(), db.session.get(Point, point["id"]), 1)
         return code
 
 

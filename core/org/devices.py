@@ -1,5 +1,5 @@
-"""Kiosk devices: one-time pairing codes, device tokens, revocation. Shared by the kiosk door
-(pairing, device API) and the admin door (codes, rename, revoke)."""
+"""Kiosk devices: one-time pairing codes, device tokens, heartbeats, renaming and revocation.
+Shared by the kiosk door (pairing, device API) and the admin door (codes, rename, revoke)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,21 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from core import audit
+from core.audit import Actor
+from core.errors import ValidationFailed
 from core.extensions import db
-from core.models import KioskDevice, PairingCode, Point, User
+from core.models import KioskDevice, PairingCode, Point
 from core.org.accounts import new_secret, token_digest
+from core.org.units import require_visible
 from core.timeutil import utcnow
 
 # Unambiguous letters and digits, so staff can read a code aloud or type it.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+NAME_LENGTH = KioskDevice.__table__.c.name.type.length
+VERSION_LENGTH = KioskDevice.__table__.c.app_version.type.length
+REASON_LENGTH = KioskDevice.__table__.c.rejected_reason.type.length
+MAX_COUNT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -25,8 +33,11 @@ class Paired:
     token: str
 
 
-def create_pairing_code(point: Point, user: User | None = None) -> str:
+def create_pairing_code(actor: Actor, point: Point) -> str:
     """A 10-character one-time code (50 bits), valid PAIRING_CODE_MINUTES; only its hash is kept."""
+    require_visible(actor, point.unit_id)
+    if not point.active:
+        raise ValidationFailed("Điểm tiếp nhận này đã ngừng hoạt động.", {"point": "inactive"})
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     minutes = current_app.config["PAIRING_CODE_MINUTES"]
     db.session.add(
@@ -34,19 +45,22 @@ def create_pairing_code(point: Point, user: User | None = None) -> str:
             point_id=point.id,
             code_hash=token_digest(code),
             expires_at=utcnow() + timedelta(minutes=minutes),
-            created_by_id=user.id if user else None,
+            created_by_id=actor.user.id if actor.user else None,
         )
     )
-    db.session.commit()
+    db.session.flush()
+    audit.record(actor, "device.pairing_code", point.code, {"minutes": minutes})
     return code
 
 
 def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    return "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
 
 
 def pair_device(code: str, name: str = "") -> Paired | None:
     """Spend a pairing code; None when it is unknown, used or expired. A race spends it once."""
+    if len(name) > NAME_LENGTH:
+        raise ValidationFailed("Tên máy quá dài.", {"name": f"at most {NAME_LENGTH} characters"})
     now = utcnow()
     row = db.session.scalar(sa.select(PairingCode).where(PairingCode.code_hash == token_digest(normalise_code(code))))
     if row is None or row.used_at is not None or row.expires_at <= now:
@@ -58,12 +72,12 @@ def pair_device(code: str, name: str = "") -> Paired | None:
         .execution_options(synchronize_session=False)
     )
     if spent.rowcount != 1:
-        db.session.rollback()
         return None
     token = new_secret("kiosk_")
-    device = KioskDevice(point_id=row.point_id, token_hash=token_digest(token), name=name[:120], last_seen_at=now)
+    device = KioskDevice(point_id=row.point_id, token_hash=token_digest(token), name=name, last_seen_at=now)
     db.session.add(device)
-    db.session.commit()
+    db.session.flush()
+    audit.record(Actor(device=device), "device.pair", row.point.code, {"device": device.id, "name": name})
     return Paired(device, token)
 
 
@@ -76,6 +90,45 @@ def device_for_token(token: str | None) -> KioskDevice | None:
     return device
 
 
-def revoke_device(device: KioskDevice) -> None:
+def record_heartbeat(
+    device: KioskDevice, *, version: str | None, queue: int, rejected: int = 0, rejected_reason: str | None = None
+) -> None:
+    """What the tablet says of itself. Telemetry, not a management change: it is not audited."""
+    fields: dict[str, str] = {}
+    if version is not None and len(version) > VERSION_LENGTH:
+        fields["version"] = f"a string of at most {VERSION_LENGTH} characters"
+    for name, value in (("queue", queue), ("rejected", rejected)):
+        if not 0 <= value <= MAX_COUNT:
+            fields[name] = f"an integer from 0 to {MAX_COUNT}"
+    if rejected_reason is not None and len(rejected_reason) > REASON_LENGTH:
+        fields["rejected_reason"] = f"a string of at most {REASON_LENGTH} characters"
+    if fields:
+        raise ValidationFailed("Dữ liệu nhịp kết nối không hợp lệ.", fields)
+    device.last_seen_at = utcnow()
+    if version is not None:
+        device.app_version = version
+    device.queue_length = queue
+    device.rejected_count = rejected
+    device.rejected_reason = (rejected_reason or None) if rejected else None
+
+
+def rename_device(actor: Actor, device: KioskDevice, name: str) -> KioskDevice:
+    require_visible(actor, device.point.unit_id)
+    if len(name) > NAME_LENGTH:
+        raise ValidationFailed("Tên máy quá dài.", {"name": f"at most {NAME_LENGTH} characters"})
+    before = device.name
+    device.name = name
+    db.session.flush()
+    audit.record(actor, "device.rename", f"device {device.id}", {"name": [before, name]})
+    return device
+
+
+def revoke_device(actor: Actor, device: KioskDevice) -> bool:
+    """Stop a tablet's token; False when it was already revoked (nothing changes)."""
+    require_visible(actor, device.point.unit_id)
+    if device.revoked_at is not None:
+        return False
     device.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
+    audit.record(actor, "device.revoke", f"device {device.id}", {"point": device.point.code, "name": device.name})
+    return True

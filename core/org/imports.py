@@ -9,17 +9,44 @@ from __future__ import annotations
 import csv
 import io
 import os
-import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from core import audit
+from core.audit import Actor
 from core.extensions import db
+from core.inputs import clean_text, text_problem
 from core.models import CompetitionGroup, Point, Unit
+from core.org.points import new_point_token
+from core.org.units import parent_chain_loops
 
-UNIT_COLUMNS = ("code", "name", "kind", "parent", "group")
-POINT_COLUMNS = ("code", "name", "unit")
-GROUP_COLUMNS = ("code", "name", "leader_unit")
+
+def _length(column: sa.Column) -> int:
+    return column.type.length
+
+
+# Each column's limit is its database column's, so a value that fits the check fits the table.
+UNIT_COLUMNS = {
+    "code": _length(Unit.__table__.c.code),
+    "name": _length(Unit.__table__.c.name),
+    "kind": _length(Unit.__table__.c.kind),
+    "parent": _length(Unit.__table__.c.code),
+    "group": _length(CompetitionGroup.__table__.c.code),
+}
+POINT_COLUMNS = {
+    "code": _length(Point.__table__.c.code),
+    "name": _length(Point.__table__.c.name),
+    "unit": _length(Unit.__table__.c.code),
+}
+GROUP_COLUMNS = {
+    "code": _length(CompetitionGroup.__table__.c.code),
+    "name": _length(CompetitionGroup.__table__.c.name),
+    "leader_unit": _length(Unit.__table__.c.code),
+}
+# Codes are identifiers: a control character or an unpaired surrogate in one is refused, while
+# names, typed by people, are cleaned like any free text.
+CODE_COLUMNS = {"code", "parent", "group", "unit", "leader_unit", "kind"}
 
 
 class ImportFailed(Exception):
@@ -35,8 +62,9 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
 
-def read_rows(data: bytes, filename: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (line number, {column: stripped text}); raises ImportFailed on a bad file."""
+def read_rows(data: bytes, filename: str, columns: dict[str, int]) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (line number, {column: stripped text}), each value within its column's length and
+    storable; raises ImportFailed on a bad file, naming every bad line."""
     extension = os.path.splitext(filename)[1].lower()
     if extension == ".xlsx":
         table = _xlsx_table(data)
@@ -53,14 +81,32 @@ def read_rows(data: bytes, filename: str, columns: tuple[str, ...]) -> list[tupl
         raise ImportFailed(
             [f"line 1: expected columns {','.join(columns)}; missing {missing or 'none'}, unknown {unknown or 'none'}"]
         )
-    rows = []
+    rows, errors = [], []
     for number, cells in enumerate(table[1:], start=2):
         values = [str(cell).strip() if cell is not None else "" for cell in cells]
         if not any(values):
             continue
         values += [""] * (len(header) - len(values))
-        rows.append((number, {name: values[i] for i, name in enumerate(header) if name}))
+        row = {name: values[i] for i, name in enumerate(header) if name}
+        errors.extend(_guard_row(number, row, columns))
+        rows.append((number, row))
+    if errors:
+        raise ImportFailed(errors)
     return rows
+
+
+def _guard_row(number: int, row: dict[str, str], columns: dict[str, int]) -> list[str]:
+    """Clean names, refuse codes that cannot be stored, and refuse values past their column."""
+    errors = []
+    for name, value in row.items():
+        problem = text_problem(value)
+        if problem and name in CODE_COLUMNS:
+            errors.append(f"line {number}: {name} {problem}")
+            continue
+        row[name] = value = clean_text(value).strip()
+        if len(value) > columns[name]:
+            errors.append(f"line {number}: {name} is longer than {columns[name]} characters")
+    return errors
 
 
 def _csv_table(data: bytes) -> list[list[str]]:
@@ -93,16 +139,20 @@ def _duplicates(rows, errors: list[str]) -> None:
             seen[code] = number
 
 
-def _required(rows, names: tuple[str, ...], errors: list[str], limit: int = 255) -> None:
+def _required(rows, names: tuple[str, ...], errors: list[str]) -> None:
     for number, row in rows:
         for name in names:
             if not row.get(name):
                 errors.append(f"line {number}: {name} is empty")
-            elif len(row[name]) > limit:
-                errors.append(f"line {number}: {name} is longer than {limit} characters")
 
 
-def import_units(data: bytes, filename: str) -> ImportResult:
+def _audit(actor: Actor, what: str, filename: str, result: ImportResult) -> ImportResult:
+    changes = {"created": result.created, "updated": result.updated}
+    audit.record(actor, f"import.{what}", clean_text(filename)[:255], changes)
+    return result
+
+
+def import_units(actor: Actor, data: bytes, filename: str) -> ImportResult:
     rows = read_rows(data, filename, UNIT_COLUMNS)
     errors: list[str] = []
     _required(rows, ("code", "name", "kind"), errors)
@@ -118,7 +168,7 @@ def import_units(data: bytes, filename: str) -> ImportResult:
         if parent == row["code"]:
             errors.append(f"line {number}: a unit cannot be its own parent")
     for number, row in rows:
-        if _has_cycle(row["code"], parents, existing):
+        if parent_chain_loops(row["code"], lambda code: _parent_of(code, parents, existing)):
             errors.append(f"line {number}: parent chain of {row['code']!r} loops")
     if errors:
         raise ImportFailed(errors)
@@ -143,29 +193,22 @@ def import_units(data: bytes, filename: str) -> ImportResult:
     db.session.flush()
     for _, row in rows:
         existing[row["code"]].parent = existing[row["parent"]] if row["parent"] else None
-    db.session.commit()
-    return result
+    db.session.flush()
+    return _audit(actor, "units", filename, result)
 
 
-def _has_cycle(code: str, parents: dict[str, str], existing: dict[str, Unit]) -> bool:
-    seen = {code}
-    current = parents.get(code)
-    while current:
-        if current in seen:
-            return True
-        seen.add(current)
-        if current in parents:
-            current = parents[current]
-        else:
-            unit = existing.get(current)
-            current = unit.parent.code if unit is not None and unit.parent is not None else None
-    return False
+def _parent_of(code: str, parents: dict[str, str], existing: dict[str, Unit]) -> str | None:
+    """A unit's parent code: the file's when the file names the unit, the database's otherwise."""
+    if code in parents:
+        return parents[code] or None
+    unit = existing.get(code)
+    return unit.parent.code if unit is not None and unit.parent is not None else None
 
 
-def import_points(data: bytes, filename: str) -> ImportResult:
+def import_points(actor: Actor, data: bytes, filename: str) -> ImportResult:
     rows = read_rows(data, filename, POINT_COLUMNS)
     errors: list[str] = []
-    _required(rows, POINT_COLUMNS, errors)
+    _required(rows, tuple(POINT_COLUMNS), errors)
     _duplicates(rows, errors)
     units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
     for number, row in rows:
@@ -184,11 +227,11 @@ def import_points(data: bytes, filename: str) -> ImportResult:
         else:
             result.updated += 1
         point.name, point.unit = row["name"], units[row["unit"]]
-    db.session.commit()
-    return result
+    db.session.flush()
+    return _audit(actor, "points", filename, result)
 
 
-def import_groups(data: bytes, filename: str) -> ImportResult:
+def import_groups(actor: Actor, data: bytes, filename: str) -> ImportResult:
     rows = read_rows(data, filename, GROUP_COLUMNS)
     errors: list[str] = []
     _required(rows, ("code", "name"), errors)
@@ -211,10 +254,5 @@ def import_groups(data: bytes, filename: str) -> ImportResult:
             result.updated += 1
         group.name = row["name"]
         group.leader = units.get(row["leader_unit"]) if row["leader_unit"] else None
-    db.session.commit()
-    return result
-
-
-def new_point_token() -> str:
-    """The poster secret: 128 random bits, short enough to type from the poster."""
-    return secrets.token_urlsafe(16)
+    db.session.flush()
+    return _audit(actor, "groups", filename, result)

@@ -1,8 +1,11 @@
 """THE one way a rating enters the database, whatever the channel (kiosk, QR poster, visit code).
 
-`record_response` validates the body against the survey version, stores the response, its answers
-and reasons in one transaction, and is idempotent on the client's UUID: the primary key makes a
-concurrent duplicate fail in the database, never a check-then-insert race.
+`record_response` validates the body against the survey version and stores the response, its
+answers and reasons, idempotent on the client's UUID: the insert of the response row is
+`ON CONFLICT (id) DO NOTHING`, so a concurrent duplicate meets the primary key in the database,
+never a check-then-insert race, and needs no rollback. It commits nothing: the request that
+called it does (see `core.transactions`). Ratings are not audited: each is its own record, and
+its actor is an anonymous citizen.
 """
 
 from __future__ import annotations
@@ -15,16 +18,18 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
+from core.inputs import INT32_MAX, clean_text
 from core.models import CHANNELS, Answer, KioskDevice, Point, Response, ResponseReason, Survey, VisitCode
+from core.ratings.surveys import active_survey
 from core.timeutil import parse_iso_datetime, utcnow
 
 MAX_COMMENT = 2000
-MAX_NAME = 120
-MAX_PHONE = 32
+MAX_NAME = Response.__table__.c.contact_name.type.length
+MAX_PHONE = Response.__table__.c.contact_phone.type.length
+MAX_CONSENT = Response.__table__.c.contact_consent_text.type.length
 # answered_at is trusted only inside this window around the time of receipt.
 CLOCK_PAST = timedelta(days=7)
 CLOCK_FUTURE = timedelta(minutes=5)
@@ -32,8 +37,9 @@ CLOCK_FUTURE = timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class Recorded:
-    response: Response
+    id: uuid.UUID
     created: bool
+    flag: str | None
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,6 @@ class CleanBody:
         """SHA-256 of everything the client sent, with where it was sent from."""
         body = {**self.canonical, "point": point.id, "channel": channel}
         return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def active_survey() -> Survey | None:
-    return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id.desc()))
 
 
 def parse_uuid(value) -> uuid.UUID:
@@ -107,11 +109,13 @@ def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None
         else:
             clean_reasons = sorted(set(reasons))
 
+    clean_comment = None
     if comment is not None and not isinstance(comment, str):
         fields["comment"] = "must be a string"
-    elif isinstance(comment, str) and len(comment) > MAX_COMMENT:
-        fields["comment"] = f"at most {MAX_COMMENT} characters"
-    clean_comment = comment.strip() or None if isinstance(comment, str) else None
+    elif isinstance(comment, str):
+        clean_comment = clean_text(comment).strip() or None
+        if clean_comment and len(clean_comment) > MAX_COMMENT:
+            fields["comment"] = f"at most {MAX_COMMENT} characters"
 
     clean_contact = _clean_contact(contact, fields)
 
@@ -144,17 +148,19 @@ def _clean_contact(contact, fields: dict[str, str]) -> dict | None:
         return None
     name = contact.get("name") or ""
     phone = contact.get("phone") or ""
+    name = clean_text(name).strip() if isinstance(name, str) else name
+    phone = clean_text(phone).strip() if isinstance(phone, str) else phone
     if not isinstance(name, str) or len(name) > MAX_NAME:
         fields["contact.name"] = f"a string of at most {MAX_NAME} characters"
     if not isinstance(phone, str) or len(phone) > MAX_PHONE:
         fields["contact.phone"] = f"a string of at most {MAX_PHONE} characters"
     if contact.get("consent") is not True:
         fields["contact.consent"] = "consent must be given (true) to leave contact details"
-    if isinstance(name, str) and isinstance(phone, str) and not name.strip() and not phone.strip():
+    if isinstance(name, str) and isinstance(phone, str) and not name and not phone:
         fields["contact"] = "give a name or a phone number"
     if any(key.startswith("contact") for key in fields):
         return None
-    return {"name": name.strip() or None, "phone": phone.strip() or None}
+    return {"name": name or None, "phone": phone or None}
 
 
 def _flag_for(channel: str, answered_at: datetime, device: KioskDevice | None, repeat: bool) -> str | None:
@@ -175,6 +181,13 @@ def _flag_for(channel: str, answered_at: datetime, device: KioskDevice | None, r
         if neighbour is not None:
             return "misuse"
     return None
+
+
+def survey_by_id(value) -> Survey:
+    """The survey version a client names (answers queued offline keep theirs)."""
+    if type(value) is not int or not 1 <= value <= INT32_MAX or (survey := db.session.get(Survey, value)) is None:
+        raise ValidationFailed("Phiên bản phiếu khảo sát không tồn tại.", {"survey": "unknown survey id"})
+    return survey
 
 
 def record_response(
@@ -203,9 +216,9 @@ def record_response(
     body = clean_body(survey, answers, reasons, comment, contact, answered_at)
     digest = body.digest(point, channel)
 
-    existing = db.session.get(Response, rid)
+    existing = db.session.scalar(sa.select(Response.body_hash).where(Response.id == rid))
     if existing is not None:
-        return _replay(existing, digest)
+        return _replay(rid, existing, digest)
 
     now = utcnow()
     flag = None
@@ -217,54 +230,69 @@ def record_response(
             flag = "clock"
     flag = flag or _flag_for(channel, stamp, device, repeat)
 
-    response = Response(
-        id=rid,
-        point_id=point.id,
-        survey_id=survey.id,
-        channel=channel,
-        device_id=device.id if device else None,
-        answered_at=stamp,
-        received_at=now,
-        flag=flag,
-        comment=body.comment,
-        body_hash=digest,
-    )
+    row = {
+        "id": rid,
+        "point_id": point.id,
+        "survey_id": survey.id,
+        "channel": channel,
+        "device_id": device.id if device else None,
+        "answered_at": stamp,
+        "received_at": now,
+        "flag": flag,
+        "comment": body.comment,
+        "body_hash": digest,
+    }
     if body.contact:
-        response.contact_name = body.contact["name"]
-        response.contact_phone = body.contact["phone"]
-        response.contact_consent_at = now
-        response.contact_consent_text = (consent_text or "")[:500] or None
+        row.update(
+            contact_name=body.contact["name"],
+            contact_phone=body.contact["phone"],
+            contact_consent_at=now,
+            contact_consent_text=(consent_text or "")[:MAX_CONSENT] or None,
+        )
+    if not _insert_once(row):
+        # Another request stored this id first (a retry racing itself): answer as a replay.
+        stored = db.session.scalar(sa.select(Response.body_hash).where(Response.id == rid))
+        return _replay(rid, stored, digest)
+    _insert_details(survey, rid, body)
+    if visit_code is not None:
+        _consume_visit_code(visit_code, rid, now)
+    return Recorded(rid, True, flag)
+
+
+def _insert_once(row: dict) -> bool:
+    """INSERT ... ON CONFLICT (id) DO NOTHING; True when this call stored the row."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    result = db.session.execute(insert(Response.__table__).values(**row).on_conflict_do_nothing(index_elements=["id"]))
+    return result.rowcount == 1
+
+
+def _insert_details(survey: Survey, rid: uuid.UUID, body: CleanBody) -> None:
     criteria = {c.code: c.id for c in survey.criteria}
     reasons_by_code = {r.code: r.id for r in survey.reasons}
-    response.answers = [Answer(criterion_id=criteria[code], score=score) for code, score in body.answers.items()]
-    response.reasons = [ResponseReason(reason_id=reasons_by_code[code]) for code in body.reasons]
-    try:
-        db.session.add(response)
-        db.session.flush()
-        if visit_code is not None:
-            _consume_visit_code(visit_code, rid, now)
-        db.session.commit()
-    except IntegrityError:
-        # Another request stored this id first (a retry racing itself): answer as a replay.
-        db.session.rollback()
-        existing = db.session.get(Response, rid)
-        if existing is None:
-            raise
-        return _replay(existing, digest)
-    except Gone:
-        db.session.rollback()
-        raise
-    return Recorded(response, True)
+    db.session.execute(
+        sa.insert(Answer.__table__),
+        [{"response_id": rid, "criterion_id": criteria[code], "score": score} for code, score in body.answers.items()],
+    )
+    if body.reasons:
+        db.session.execute(
+            sa.insert(ResponseReason.__table__),
+            [{"response_id": rid, "reason_id": reasons_by_code[code]} for code in body.reasons],
+        )
 
 
-def _replay(existing: Response, digest: str) -> Recorded:
-    if existing.body_hash != digest:
+def _replay(rid: uuid.UUID, stored_hash: str, digest: str) -> Recorded:
+    if stored_hash != digest:
         raise Conflict("Mã câu trả lời này đã được dùng cho một câu trả lời khác.", {"id": "already used"})
-    return Recorded(existing, False)
+    flag = db.session.scalar(sa.select(Response.flag).where(Response.id == rid))
+    return Recorded(rid, False, flag)
 
 
 def _consume_visit_code(code: VisitCode, rid: uuid.UUID, now: datetime) -> None:
-    """Mark the code used in the response's transaction; a racing second use updates no row."""
+    """Mark the code used in the response's transaction; a racing second use updates no row, and
+    the Gone it raises makes the request roll the response back."""
     result = db.session.execute(
         sa.update(VisitCode)
         .where(VisitCode.id == code.id, VisitCode.used_at.is_(None), VisitCode.expires_at > now)

@@ -5,13 +5,30 @@
  *   IndexedDB at once, marked "open". Follow-up steps update that same record while it is open.
  * - An open answer is never sent. When the citizen finishes, or the screen resets after idle time,
  *   or the page starts again after a reload or crash, the answer is marked "ready" and from then
- *   on its body never changes.
+ *   on its body never changes. Free text is cleaned before it enters the body (control characters
+ *   and lone surrogates a database cannot store), so the server never has a reason to refuse it.
  * - Only ready answers are sent, one by one, under their UUID. The server stores a UUID once and
  *   answers a repeat of the same body with 200, so a retry after a lost reply counts nothing twice;
  *   the answer leaves IndexedDB only after the server said 200/201. Because a sent body never
  *   changes, the server's 409 (same id, other body) cannot happen in normal operation.
  * Sending one response per visit (instead of the first tap at once and a second one later) is what
  * keeps the overall score counted once while the follow-up answers stay attached to it.
+ *
+ * How no answer can hold the others back:
+ * - Each answer carries its own retry clock (attempts, next_at in its IndexedDB record). A 5xx
+ *   delays only that answer, with an exponential back-off capped at sync_seconds; the answers
+ *   behind it go out in the same pass. A pass sends answers never refused first, so retries can
+ *   never stand in front of them.
+ * - When the request gets no answer at all (offline, a dropped link, a timeout), every answer would
+ *   fail alike: the pass stops and the whole queue waits (the link back-off), the answer also gets
+ *   its own clock so a body some middlebox always drops goes behind the others next time. Three
+ *   different answers refused with 5xx in a row mean the server is down, not the answers: the pass
+ *   stops the same way, so a recovering server is not flooded by the whole queue.
+ * - A 429 pauses the whole queue for its Retry-After. A 401 for the current pairing shows
+ *   "revoked" and keeps the queue; a 401 for an answer of an old pairing cannot be cured.
+ * - Any other 4xx is a refusal for good: the answer moves to the "rejected" store with the
+ *   status and the server's error code and fields (never silently dropped), and the heartbeat
+ *   reports how many the tablet holds and the latest reason, at once, for the admin's device page.
  */
 (function () {
   "use strict";
@@ -118,11 +135,23 @@
   function deleteItem(id) {
     return store("queue", "readwrite", function (s) { s.delete(id); });
   }
-  function rejectItem(item, status, detail) {
+  // Only this pass's retry bookkeeping changes; the record is read again so nothing else is undone.
+  function updateItem(id, change) {
+    return store("queue", "readwrite", function (s) {
+      var req = s.get(id);
+      req.onsuccess = function () {
+        if (req.result) { change(req.result); s.put(req.result); }
+      };
+    });
+  }
+  function rejectItem(item, refusal) {
     // Kept aside, not silently dropped: the server refused this body and a retry cannot help.
     var copy = JSON.parse(JSON.stringify(item));
-    copy.status = status;
-    copy.detail = detail;
+    copy.status = refusal.status;
+    copy.error = { code: refusal.code, message: refusal.message, fields: refusal.fields };
+    copy.detail = refusal.text;
+    copy.reason = refusal.reason;
+    copy.rejected_at = Date.now();
     return openDb().then(function (db) {
       return new Promise(function (resolve, reject) {
         var tx = db.transaction(["queue", "rejected"], "readwrite");
@@ -133,17 +162,48 @@
       });
     });
   }
+  function rejectedItems() {
+    return store("rejected", "readonly", function (s, done) {
+      var req = s.getAll();
+      req.onsuccess = function () { done(req.result || []); };
+    });
+  }
   function saveCurrent() {
     if (!current) return Promise.resolve();
     return putItem(current).catch(function (e) { console.error("kiosk: could not save the answer", e); });
   }
 
+  // What a citizen types may hold characters no database stores (NUL, other C0 controls pasted
+  // in, half of an emoji cut by an on-screen keyboard): a body the server refuses would end in the
+  // rejected store instead of the report. Tab, newline and CR stay; DEL goes as the server drops
+  // it too; a lone surrogate becomes U+FFFD. The server cleans again: this is defence in depth.
+  function cleanText(text) {
+    var out = "";
+    text = String(text == null ? "" : text);
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 127) continue;
+      if (c >= 0xD800 && c <= 0xDBFF) {
+        var next = text.charCodeAt(i + 1);
+        if (next >= 0xDC00 && next <= 0xDFFF) { out += text.charAt(i) + text.charAt(i + 1); i += 1; }
+        else out += "\uFFFD";
+      } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        out += "\uFFFD";
+      } else {
+        out += text.charAt(i);
+      }
+    }
+    return out;
+  }
+
   /* ---------- sending ---------- */
   var sending = false;
-  var dueAt = 0;          // earliest time of the next attempt
+  var dueAt = 0;           // earliest time of the next pass: the link's back-off or the next answer due
   var retryAfterUntil = 0; // the server's 429 Retry-After, honoured even on `online`
-  var failures = 0;
+  var failures = 0;        // passes in a row stopped by the link (or by a failing server)
   var waiting = 0;
+  var reportSoon = false;  // an answer moved to rejected: the heartbeat tells the admin now
+  var SERVER_DOWN = 3;     // different answers refused with 5xx in a row: the server, not the answers
 
   function authHeaders(tok) {
     return { "Authorization": "Bearer " + tok, "Content-Type": "application/json" };
@@ -165,15 +225,67 @@
     }
     return Math.max(1, Math.min(seconds, 3600));
   }
+  function delayFor(count) {
+    return Math.min(Math.pow(2, count), settings.sync_seconds) * 1000;
+  }
+  // The link failed: the whole queue waits, whatever the answers' own clocks say.
   function backOff() {
     failures += 1;
-    dueAt = Date.now() + Math.min(Math.pow(2, failures), settings.sync_seconds) * 1000;
+    dueAt = Date.now() + delayFor(failures);
+  }
+  // This answer failed: only its own clock moves. `why` tells a link failure (cleared when the
+  // browser reports the network back) from a server error.
+  function retryLater(item, why) {
+    return updateItem(item.id, function (record) {
+      record.attempts = (record.attempts || 0) + 1;
+      record.next_at = Date.now() + delayFor(record.attempts);
+      record.last_error = why;
+    }).catch(function (e) { console.error("kiosk: could not note the retry", e); });
+  }
+  function isDue(item, now) {
+    return item.state === "ready" && !(item.next_at > now);
   }
 
-  function showQueue(items) {
-    waiting = items.filter(function (i) { return i.state === "ready"; }).length;
+  // "422 validation_failed: answers.overall": short enough for the admin's device page.
+  function readRefusal(res) {
+    return res.text().catch(function () { return ""; }).then(function (text) {
+      var error = {};
+      try { error = (JSON.parse(text) || {}).error || {}; } catch (e) { error = {}; }
+      var fields = error.fields && typeof error.fields === "object" ? error.fields : {};
+      var code = typeof error.code === "string" ? error.code : "";
+      var names = Object.keys(fields);
+      var reason = res.status + " " + (code || res.statusText || "refused") + (names.length ? ": " + names.join(", ") : "");
+      return {
+        status: res.status,
+        code: code || null,
+        message: typeof error.message === "string" ? error.message : null,
+        fields: fields,
+        text: text.slice(0, 2000),
+        reason: cleanText(reason.slice(0, 255))
+      };
+    });
+  }
+  function isRefusedForGood(status) {
+    // 408 is a proxy's "too slow, send again", not a verdict on the body.
+    return status >= 400 && status < 500 && status !== 401 && status !== 408 && status !== 429;
+  }
+  // A captive portal or a proxy's error page can answer 200 too: only our server's own reply,
+  // naming this answer's id, lets the answer leave the queue.
+  function isStored(res, item) {
+    if (res.redirected) return Promise.resolve(false);
+    return res.json().then(function (data) {
+      if (!data || typeof data !== "object") return false;
+      return data.id == null || String(data.id).toLowerCase() === String(item.id).toLowerCase();
+    }, function () { return false; });
+  }
+
+  function showWaiting() {
     $("queue-n").textContent = String(waiting);
     $("queue").hidden = waiting === 0;
+  }
+  function showQueue(items) {
+    waiting = items.filter(function (i) { return i.state === "ready"; }).length;
+    showWaiting();
   }
 
   var again = false;
@@ -183,29 +295,37 @@
     var now = Date.now();
     if (now < retryAfterUntil || (!force && now < dueAt)) return Promise.resolve();
     sending = true;
+    var pass = { sent: 0, serverErrors: 0, stopped: false, next: now + settings.sync_seconds * 1000 };
     return allItems().then(function (items) {
       showQueue(items);
-      var ready = items.filter(function (i) { return i.state === "ready"; });
-      if (!ready.length) {
-        dueAt = Date.now() + settings.sync_seconds * 1000;
-        return false;
-      }
-      ready.sort(function (a, b) { return a.created - b.created; });
-      return sendEach(ready, 0);
+      var due = [];
+      items.forEach(function (i) {
+        if (isDue(i, now)) due.push(i);
+        else if (i.state === "ready") pass.next = Math.min(pass.next, i.next_at);
+      });
+      // Answers never refused first, oldest first; then the retries, the least tried first.
+      due.sort(function (a, b) { return (a.attempts || 0) - (b.attempts || 0) || a.created - b.created; });
+      return sendEach(due, 0, pass);
     }).catch(function (e) {
       console.error("kiosk: send failed", e);
+      pass.stopped = true;
       backOff();
-    }).then(function (more) {
+    }).then(function () {
       sending = false;
-      // Answers finished while this batch was on the wire go out now, not at the next tick.
-      if (more || again) { again = false; return flush(true); }
+      if (!pass.stopped) dueAt = pass.next;
+      if (reportSoon) { reportSoon = false; heartbeat(); }
+      // Answers finished while this pass was on the wire go out now, not at the next tick.
+      if (again || (pass.sent && !pass.stopped)) { again = false; return flush(true); }
     });
   }
 
-  // Resolves true when the batch went through and newer answers may be waiting.
-  function sendEach(items, index) {
-    if (index >= items.length) return Promise.resolve(true);
+  // Sends the due answers in order; a failing answer only moves its own clock, except when the
+  // link is gone, the server is down or asks the whole queue to wait.
+  function sendEach(items, index, pass) {
+    if (index >= items.length) return Promise.resolve();
     var item = items[index];
+    var next = function () { return sendEach(items, index + 1, pass); };
+    var stop = function () { pass.stopped = true; };
     // An answer belongs to the point where it was given: after the tablet moved to another point
     // it is sent with the token of the old pairing, never attributed to the new point.
     var tok = !item.point || !point || item.point === point.code ? token : item.token;
@@ -213,35 +333,72 @@
       method: "POST", headers: authHeaders(tok), body: JSON.stringify(item.body)
     }, 20000).then(function (res) {
       if (res.status === 200 || res.status === 201) {
-        failures = 0;
-        return deleteItem(item.id).then(function () {
-          waiting = Math.max(0, waiting - 1);
-          $("queue-n").textContent = String(waiting);
-          $("queue").hidden = waiting === 0;
-          return sendEach(items, index + 1);
+        return isStored(res, item).then(function (stored) {
+          if (!stored) {
+            console.warn("kiosk: a reply that is not the server's", res.status, res.url);
+            return retryLater(item, "link").then(function () { backOff(); stop(); });
+          }
+          failures = 0;
+          pass.serverErrors = 0;
+          pass.sent += 1;
+          return deleteItem(item.id).then(function () {
+            waiting = Math.max(0, waiting - 1);
+            showWaiting();
+            return next();
+          });
         });
       }
       if (res.status === 429) {
         retryAfterUntil = Date.now() + retryAfterSeconds(res) * 1000;
         dueAt = retryAfterUntil;
-        return false;
+        stop();
+        return;
       }
-      if (res.status === 401) {
-        if (tok === token) { showRevoked(); return false; }
-        return rejectItem(item, 401, "old pairing revoked").then(function () { return sendEach(items, index + 1); });
+      if (res.status === 401 && tok === token) { stop(); showRevoked(); return; }
+      if (res.status === 401 || isRefusedForGood(res.status)) {
+        return readRefusal(res).then(function (refusal) {
+          if (res.status === 401) refusal.reason = "401 old pairing revoked";
+          console.warn("kiosk: answer refused for good", item.id, refusal.reason, refusal.text);
+          return rejectItem(item, refusal);
+        }).then(function () {
+          reportSoon = true;
+          pass.serverErrors = 0;
+          waiting = Math.max(0, waiting - 1);
+          showWaiting();
+          return next();
+        });
       }
-      if (res.status === 409 || res.status === 413 || res.status === 422) {
-        return res.text().then(function (text) {
-          console.warn("kiosk: answer refused", res.status, text);
-          return rejectItem(item, res.status, text.slice(0, 2000));
-        }).then(function () { return sendEach(items, index + 1); });
-      }
-      backOff();
-      return false;
-    }, function () {
-      backOff();
-      return false;
+      // 5xx (or anything unexpected): this answer waits on its own clock, the others go on.
+      return retryLater(item, "http " + res.status).then(function () {
+        pass.serverErrors += 1;
+        pass.next = Math.min(pass.next, Date.now() + delayFor((item.attempts || 0) + 1));
+        if (pass.serverErrors >= SERVER_DOWN) { backOff(); stop(); return; }
+        return next();
+      });
+    }, function (e) {
+      // No answer at all: offline, the link dropped, or our timeout.
+      var why = e && e.name === "AbortError" ? "timeout" : "link";
+      return retryLater(item, why).then(function () { backOff(); stop(); });
     });
+  }
+
+  // The browser says the network is back: waits caused by the link are void, not a server's.
+  function onOnline() {
+    failures = 0;
+    dueAt = 0;
+    store("queue", "readwrite", function (s) {
+      var req = s.openCursor();
+      req.onsuccess = function () {
+        var cursor = req.result;
+        if (!cursor) return;
+        var item = cursor.value;
+        if (item.next_at && (item.last_error === "link" || item.last_error === "timeout")) {
+          item.next_at = 0;
+          cursor.update(item);
+        }
+        cursor.continue();
+      };
+    }).catch(function (e) { console.error("kiosk: queue unavailable", e); }).then(function () { flush(true); });
   }
 
   /* ---------- the survey, heartbeat and pairing state ---------- */
@@ -278,11 +435,29 @@
     }).catch(function () { /* offline: the stored copy stays in use */ });
   }
 
+  // What the tablet holds: answers waiting, and answers refused for good with the latest reason,
+  // so the admin's device page shows a tablet that needs a look.
+  function queueReport() {
+    return Promise.all([
+      allItems().catch(function () { return []; }),
+      rejectedItems().catch(function () { return []; })
+    ]).then(function (found) {
+      var report = { version: VERSION, queue: found[0].length, rejected: found[1].length };
+      var latest = null;
+      found[1].forEach(function (r) { if (!latest || (r.rejected_at || 0) >= (latest.rejected_at || 0)) latest = r; });
+      if (latest) {
+        // Answers kept aside by an older version carry only their status.
+        report.rejected_reason = cleanText(String(latest.reason || latest.status + " refused").slice(0, 255));
+      }
+      return report;
+    });
+  }
+
   function heartbeat() {
     if (!token || revoked) return Promise.resolve();
-    return allItems().catch(function () { return []; }).then(function (items) {
+    return queueReport().then(function (report) {
       return timedFetch(API + "heartbeat", {
-        method: "POST", headers: authHeaders(token), body: JSON.stringify({ version: VERSION, queue: items.length })
+        method: "POST", headers: authHeaders(token), body: JSON.stringify(report)
       }, 15000);
     }).then(function (res) {
       if (res.status === 401) { showRevoked(); return; }
@@ -493,8 +668,8 @@
 
   function contactFromForm(strict) {
     if (!$("reply").checked) return null;
-    var name = $("contact-name").value.trim();
-    var phone = $("contact-phone").value.trim();
+    var name = cleanText($("contact-name").value).trim();
+    var phone = cleanText($("contact-phone").value).trim();
     if ((name || phone) && $("consent").checked) return { name: name, phone: phone, consent: true };
     return strict ? false : null;
   }
@@ -502,7 +677,7 @@
   // What was typed before an idle reset is kept; contact details only with the consent ticked.
   function captureDraft() {
     if (!current || screen !== "comment") return;
-    var comment = $("comment").value.trim();
+    var comment = cleanText($("comment").value).trim();
     if (comment) current.body.comment = comment;
     var contact = contactFromForm(false);
     if (contact) current.body.contact = contact;
@@ -556,7 +731,7 @@
     if (!event.target.closest("input, textarea")) event.preventDefault();
   });
   document.addEventListener("gesturestart", function (event) { event.preventDefault(); });
-  window.addEventListener("online", function () { failures = 0; dueAt = 0; flush(true); });
+  window.addEventListener("online", onOnline);
 
   // Keep the screen on where the browser allows it.
   var wakeLock = null;

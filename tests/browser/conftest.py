@@ -64,6 +64,10 @@ def playwright_instance():
         pytest.fail(f"Debian's chromium is required at {CHROMIUM} (make test installs it as root)")
     from playwright.sync_api import sync_playwright
 
+    # Without it, context.route and the request events never see what a service worker fetches
+    # itself (the kiosk's worker fetches the survey network-first): a "cut" link would leak those
+    # requests to the server. Read by Playwright's driver when it starts, so it is set before.
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
     with sync_playwright() as playwright:
         yield playwright
 

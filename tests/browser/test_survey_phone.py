@@ -17,11 +17,13 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import Point, Response, VisitCode
 from core.ratings.visit_codes import create_visit_codes
 from core.reporting.posters import poster_bytes
 from tests import factories as f
+from tests.conftest import committing
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MODES = ["js_on", "js_off"]
@@ -164,8 +166,8 @@ def test_expired_csrf_token_keeps_the_answers(live_server, point, page, mode, sh
 
 
 def test_visit_code_used_twice(live_server, point, page, mode, shot):
-    with live_server.app.app_context():
-        [code] = create_visit_codes(db.session.get(Point, point["id"]), 1)
+    with committing(live_server.app):
+        [code] = create_visit_codes(Actor.cli(), db.session.get(Point, point["id"]), 1)
     url = f"{live_server.url}/v/{code}"
     page.goto(url)
     tap_score(page, "overall", "Hài lòng")

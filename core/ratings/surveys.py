@@ -1,0 +1,131 @@
+"""Survey versions. A version with answers is never edited: saving makes a new, inactive version,
+and activating one makes every kiosk and QR page use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from core import audit
+from core.audit import Actor
+from core.errors import ValidationFailed
+from core.extensions import db
+from core.models import SIPAS_ELEMENTS, Criterion, Reason, Survey
+from core.ratings.scoring import SCALES
+
+CODE_LENGTH = Criterion.__table__.c.code.type.length
+LABEL_LENGTH = Criterion.__table__.c.label.type.length
+QUESTION_LENGTH = Criterion.__table__.c.question.type.length
+TITLE_LENGTH = Survey.__table__.c.title.type.length
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    code: str
+    label: str
+    question: str
+    required: bool = False
+    sipas_element: str | None = None
+
+
+@dataclass(frozen=True)
+class ReasonSpec:
+    code: str
+    label: str
+
+
+def active_survey() -> Survey | None:
+    return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id.desc()))
+
+
+def _check_specs(criteria: list[CriterionSpec], reasons: list[ReasonSpec]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    codes = [c.code for c in criteria]
+    for number, spec in enumerate(criteria, start=1):
+        if not spec.code or len(spec.code) > CODE_LENGTH or codes.count(spec.code) > 1:
+            fields["criteria"] = f"line {number}: a unique code of 1 to {CODE_LENGTH} characters"
+        elif not spec.label or not spec.question or len(spec.label) > LABEL_LENGTH:
+            fields["criteria"] = f"line {number}: a label (at most {LABEL_LENGTH}) and a question"
+        elif len(spec.question) > QUESTION_LENGTH:
+            fields["criteria"] = f"line {number}: a question of at most {QUESTION_LENGTH} characters"
+        elif spec.sipas_element and spec.sipas_element not in SIPAS_ELEMENTS:
+            fields["criteria"] = f"line {number}: SIPAS element one of {', '.join(SIPAS_ELEMENTS)}"
+        if "criteria" in fields:
+            break
+    if not criteria:
+        fields["criteria"] = "at least one criterion"
+    elif "criteria" not in fields and not any(c.required for c in criteria):
+        fields["criteria"] = "at least one required criterion (the main question)"
+    reason_codes = [r.code for r in reasons]
+    for number, spec in enumerate(reasons, start=1):
+        if not spec.code or len(spec.code) > CODE_LENGTH or reason_codes.count(spec.code) > 1:
+            fields["reasons"] = f"line {number}: a unique code of 1 to {CODE_LENGTH} characters"
+        elif not spec.label or len(spec.label) > LABEL_LENGTH:
+            fields["reasons"] = f"line {number}: a label of 1 to {LABEL_LENGTH} characters"
+        if "reasons" in fields:
+            break
+    return fields
+
+
+def create_version(
+    actor: Actor, base: Survey, *, title: str, levels: int, criteria: list[CriterionSpec], reasons: list[ReasonSpec]
+) -> Survey:
+    """A new, inactive version of `base`'s survey; English texts carry over by code."""
+    fields = _check_specs(criteria, reasons)
+    if not title or len(title) > TITLE_LENGTH:
+        fields["title"] = f"1 to {TITLE_LENGTH} characters"
+    if levels not in SCALES:
+        fields["scale"] = f"one of {', '.join(map(str, SCALES))} levels"
+    if fields:
+        raise ValidationFailed("Không lưu được phiếu khảo sát.", fields)
+    old_criteria = {c.code: c for c in base.criteria}
+    old_reasons = {r.code: r for r in base.reasons}
+    version = (db.session.scalar(sa.select(sa.func.max(Survey.version)).where(Survey.code == base.code)) or 0) + 1
+    survey = Survey(code=base.code, version=version, title=title, scale=SCALES[levels], active=False)
+    survey.criteria = [
+        Criterion(
+            code=spec.code,
+            label=spec.label,
+            question=spec.question,
+            label_en=old_criteria[spec.code].label_en if spec.code in old_criteria else "",
+            question_en=old_criteria[spec.code].question_en if spec.code in old_criteria else "",
+            required=spec.required,
+            sipas_element=spec.sipas_element or None,
+            position=position,
+        )
+        for position, spec in enumerate(criteria)
+    ]
+    survey.reasons = [
+        Reason(
+            code=spec.code,
+            label=spec.label,
+            label_en=old_reasons[spec.code].label_en if spec.code in old_reasons else "",
+            position=position,
+        )
+        for position, spec in enumerate(reasons)
+    ]
+    db.session.add(survey)
+    db.session.flush()
+    audit.record(
+        actor,
+        "survey.new_version",
+        f"{survey.code} v{version}",
+        {"from_version": base.version, "criteria": [c.code for c in criteria], "reasons": [r.code for r in reasons]},
+    )
+    return survey
+
+
+def activate(actor: Actor, survey: Survey) -> Survey:
+    """Make this version the one every kiosk and QR page uses."""
+    previous = active_survey()
+    db.session.execute(sa.update(Survey).where(Survey.id != survey.id).values(active=False))
+    survey.active = True
+    db.session.flush()
+    audit.record(
+        actor,
+        "survey.activate",
+        f"{survey.code} v{survey.version}",
+        {"previous": f"{previous.code} v{previous.version}" if previous else None},
+    )
+    return survey

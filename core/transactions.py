@@ -1,0 +1,48 @@
+"""The one owner of database transactions.
+
+Core operations only add, change and flush; they never commit. A request commits once, after its
+view has produced a successful response (status below 400), and rolls everything back otherwise:
+an exception anywhere, or an error page or JSON error answered on purpose. A CLI command commits
+once when it returns and rolls back when it raises. So a change and its audit row are stored
+together or not at all. This module is the only place that calls `commit()` or `rollback()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from core.extensions import db
+
+F = TypeVar("F", bound=Callable)
+
+
+def finish_request(status: int) -> None:
+    """End the request's transaction: commit a success, roll back anything else."""
+    if status < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def abandon() -> None:
+    """Roll back after an error, before an error page is rendered (PostgreSQL refuses every
+    statement of a failed transaction until then)."""
+    db.session.rollback()
+
+
+def command(function: F) -> F:
+    """A CLI command: one commit when it returns, a rollback when it raises (click's errors too)."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            result = function(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
+
+    return wrapper  # type: ignore[return-value]
