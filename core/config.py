@@ -38,11 +38,8 @@ def from_environment(instance_path: str) -> dict:
         "ADMIN_MAX_CONTENT_LENGTH": _int("ADMIN_MAX_CONTENT_LENGTH", 5 * 1024 * 1024),
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
-        "TIMEZONE": "Asia/Ho_Chi_Minh",
         # Reports: a unit is ranked only with at least this many counted responses.
         "MIN_SAMPLE": _int("MIN_SAMPLE", 30),
-        # Classification ladder cut-offs out of 100: Xuất sắc / Tốt / Khá / Trung bình / Yếu.
-        "CLASS_CUTOFFS": (90.0, 80.0, 70.0, 50.0),
         # Kiosk behaviour.
         "KIOSK_MISUSE_SECONDS": _int("KIOSK_MISUSE_SECONDS", 3),
         "KIOSK_LOW_SCORE": _int("KIOSK_LOW_SCORE", 2),

@@ -18,7 +18,9 @@ DESCRIPTIONS = {
     404: "Not found",
     409: "The same id was stored with another body",
     413: "Body over 64 KiB",
-    422: "Invalid input; `fields` names each bad field",
+    415: "The body is not declared JSON (Content-Type: application/json)",
+    422: "Invalid input; `fields` names each bad field (the body itself as `body`: not JSON, nested "
+    "deeper than 32 levels, an integer past 64 bits)",
     429: "Throttled; see Retry-After",
 }
 
@@ -35,7 +37,9 @@ def openapi_document() -> dict:
             "title": "Citizen satisfaction service API",
             "version": "1.0.0",
             "description": "Kiosk device API and admin API. Errors are JSON: "
-            '{"error": {"code", "message", "fields"}}. Admin endpoints see only the caller\'s units.',
+            '{"error": {"code", "message", "fields"}}. Admin endpoints see only the caller\'s units. '
+            "Text is cleaned on the way in: NUL and other control characters are dropped, unpaired "
+            "surrogates become U+FFFD, and it is stored in Unicode NFC.",
         },
         "servers": [{"url": "/"}],
         "components": {
@@ -215,7 +219,7 @@ def openapi_document() -> dict:
                                 }
                             ),
                         },
-                        **_errors(404, 413, 422, 429),
+                        **_errors(404, 413, 415, 422, 429),
                     },
                 }
             },
@@ -295,13 +299,14 @@ def openapi_document() -> dict:
                                 }
                             ),
                         },
-                        **_errors(401, 409, 413, 422, 429),
+                        **_errors(401, 409, 413, 415, 422, 429),
                     },
                 }
             },
             "/api/v1/kiosk/heartbeat": {
                 "post": {
-                    "summary": "Report the app version and queue length; returns the active survey version",
+                    "summary": "Report the app version, the queue and the answers refused for good; returns the "
+                    "active survey version",
                     "security": [{"deviceToken": []}],
                     "requestBody": _json(
                         {
@@ -309,6 +314,17 @@ def openapi_document() -> dict:
                             "properties": {
                                 "version": {"type": "string", "maxLength": 32},
                                 "queue": {"type": "integer", "minimum": 0, "description": "Answers waiting"},
+                                "rejected": {
+                                    "type": "integer",
+                                    "minimum": 0,
+                                    "description": "Answers the server refused for good (a 4xx other than 401 and "
+                                    "429), kept on the tablet; shown on the admin devices page",
+                                },
+                                "rejected_reason": {
+                                    "type": "string",
+                                    "maxLength": 255,
+                                    "description": "The latest refusal, e.g. `422 validation_failed: answers.overall`",
+                                },
                             },
                         }
                     ),
@@ -329,7 +345,7 @@ def openapi_document() -> dict:
                                 }
                             ),
                         },
-                        **_errors(401, 413, 422, 429),
+                        **_errors(401, 413, 415, 422, 429),
                     },
                 }
             },

@@ -107,3 +107,26 @@ def test_a_range_outside_the_data_is_empty(dataset):
 
 def test_default_range_is_last_30_local_days():
     assert default_range(date(2026, 11, 25)) == (date(2026, 10, 27), date(2026, 11, 25))
+
+
+def test_criteria_carry_their_sipas_element_into_the_report_and_export(dataset):
+    from core.reporting.exports import criteria_table
+    from core.reporting.queries import criteria_summary
+
+    rows = {row.code: row for row in criteria_summary(FIRST, LAST)}
+    # The default survey maps its criteria to SIPAS elements (migration 0002).
+    assert {code: row.element for code, row in rows.items()} == {
+        "overall": "result",
+        "welcome": "civil_servant",
+        "guidance": "procedure",
+    }
+    table = criteria_table(list(rows.values()))
+    assert table.headers[2] == "Yếu tố SIPAS"
+    assert {r[0]: r[2] for r in table.rows} == {
+        "overall": "Kết quả giải quyết",
+        "welcome": "Công chức giải quyết",
+        "guidance": "Thủ tục hành chính",
+    }
+    # Counted overall answers: A 5,4,2; B 4,4,4; C 5,5,5,1; F 5×4; D 5,5; E 3×3.
+    assert rows["overall"].figures.answers == 19 and rows["overall"].figures.satisfied == 14
+    assert rows["overall"].distribution == {1: 1, 2: 1, 3: 3, 4: 4, 5: 10}

@@ -62,14 +62,14 @@ def test_ranking_within_groups_with_ties_and_small_samples():
 @pytest.mark.parametrize(
     ("score", "label"),
     [
-        (95, "Xuất sắc"),
-        (90, "Xuất sắc"),
-        (89.99, "Tốt"),
-        (80, "Tốt"),
-        (75, "Khá"),
-        (50, "Trung bình"),
-        (49.9, "Yếu"),
-        (0, "Yếu"),
+        (95, "xuat_sac"),
+        (90, "xuat_sac"),
+        (89.99, "tot"),
+        (80, "tot"),
+        (75, "kha"),
+        (50, "trung_binh"),
+        (49.9, "yeu"),
+        (0, "yeu"),
         (None, None),
     ],
 )
@@ -77,6 +77,17 @@ def test_classification_ladder(score, label):
     assert scoring.classify(score) == label
 
 
+def test_wilson_bounds_stay_inside_0_and_100_exactly_at_the_ends():
+    for answers in (1, 2, 7, 30, 1000, 123457):
+        low, high = scoring.wilson_interval(answers, answers)
+        assert high == 100.0 and 0 < low < 100
+        low, high = scoring.wilson_interval(0, answers)
+        assert low == 0.0 and 0 < high < 100
+    for satisfied in range(0, 31):
+        low, high = scoring.wilson_interval(satisfied, 30)
+        assert 0.0 <= low <= 100 * satisfied / 30 <= high <= 100.0
+
+
 def test_classification_cutoffs_are_configurable():
-    assert scoring.classify(85, cutoffs=(95, 85, 75, 55)) == "Tốt"
-    assert scoring.classify(84, cutoffs=(95, 85, 75, 55)) == "Khá"
+    assert scoring.classify(85, cutoffs=(95, 85, 75, 55)) == "tot"
+    assert scoring.classify(84, cutoffs=(95, 85, 75, 55)) == "kha"

@@ -434,6 +434,48 @@ def check(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
+def _entry(message) -> tuple[str, object] | None:
+    """(the kind of outcome, the new msgstr or the problem) for one catalog entry."""
+    singular = message.id[0] if message.pluralizable else message.id
+    current = message.string
+    has = all(current) if isinstance(current, (tuple, list)) else bool(current)
+    if has and not message.fuzzy:
+        return "kept", None
+    value = EN.get(singular)
+    if value is None:
+        return "missing", None
+    if message.pluralizable != (not isinstance(value, str)):
+        return "bad", "plural entries need a (singular, plural) tuple, others a plain string"
+    if message.pluralizable:
+        pairs = [(message.id[0], value[0]), (message.id[1], value[1])]
+        new = tuple(value[:2]) + tuple(value[1] for _ in range(len(current) - 2))
+    else:
+        pairs, new = [(message.id, value)], value
+    problems = [p for mid, mstr in pairs for p in check(mid, mstr)]
+    if problems:
+        return "bad", "; ".join(problems)
+    return "filled", new
+
+
+def fill(catalog) -> tuple[int, int, list, list]:
+    filled, kept, missing, bad = 0, 0, [], []
+    for message in catalog:
+        if not message.id:
+            continue
+        outcome, value = _entry(message)
+        if outcome == "kept":
+            kept += 1
+        elif outcome == "missing":
+            missing.append(message.id)
+        elif outcome == "bad":
+            bad.append((message.id[0] if message.pluralizable else message.id, value))
+        else:
+            message.string = value
+            message.flags.discard("fuzzy")
+            filled += 1
+    return filled, kept, missing, bad
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--po", default="/work/main/translations/en/LC_MESSAGES/messages.po")
@@ -443,40 +485,7 @@ def main() -> int:
     with open(args.po, "rb") as fh:
         catalog = read_po(fh)
 
-    filled, kept, missing, bad = 0, 0, [], []
-    for message in catalog:
-        if not message.id:
-            continue
-        singular = message.id[0] if message.pluralizable else message.id
-        current = message.string
-        has = all(current) if isinstance(current, (tuple, list)) else bool(current)
-        if has and not message.fuzzy:
-            kept += 1
-            continue
-        value = EN.get(singular)
-        if value is None:
-            missing.append(message.id)
-            continue
-        if message.pluralizable:
-            if isinstance(value, str):
-                bad.append((singular, "plural entry needs a (singular, plural) tuple"))
-                continue
-            pairs = [(message.id[0], value[0]), (message.id[1], value[1])]
-            new = tuple(value[:2]) + tuple(value[1] for _ in range(len(current) - 2))
-        else:
-            if not isinstance(value, str):
-                bad.append((singular, "non-plural entry needs a plain string"))
-                continue
-            pairs = [(message.id, value)]
-            new = value
-        problems = [p for mid, mstr in pairs for p in check(mid, mstr)]
-        if problems:
-            bad.append((singular, "; ".join(problems)))
-            continue
-        message.string = new
-        message.flags.discard("fuzzy")
-        filled += 1
-
+    filled, kept, missing, bad = fill(catalog)
     if not args.dry_run and filled:
         with open(args.po, "wb") as fh:
             write_po(fh, catalog, width=76)

@@ -195,9 +195,3 @@ def user_for_api_token(token: str) -> User | None:
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
         row.last_used_at = now
     return row.user
-
-
-def legacy_audit(user, action: str, target: str = "", details: str = "") -> None:  # TEMPORARY shim
-    from core.audit import record
-
-    record(Actor(user=user), action, target, details=details)

@@ -24,6 +24,7 @@ def retention_days() -> int:
 def consent_text(locale: str | None = None) -> str:
     """What the citizen agrees to when leaving a name or phone number, in the page's language
     (or `locale`). It states the purpose and the retention actually applied by the purge."""
+
     def text() -> str:
         return _(
             "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "

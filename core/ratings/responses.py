@@ -76,56 +76,11 @@ def _is_score(value, allowed: list[int]) -> bool:
 def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None, answered_at=None) -> CleanBody:
     """Check a body against a survey version; raise ValidationFailed naming every bad field."""
     fields: dict[str, str] = {}
-    allowed = survey.scores
-    by_code = {c.code: c for c in survey.criteria}
-    clean_answers: dict[str, int] = {}
-    if not isinstance(answers, dict):
-        fields["answers"] = "must be an object of criterion code to score"
-    else:
-        for code, score in answers.items():
-            if code not in by_code:
-                fields[f"answers.{code}"] = "unknown criterion"
-            elif score is None and not by_code[code].required:
-                continue
-            elif not _is_score(score, allowed):
-                fields[f"answers.{code}"] = f"must be one of {allowed}"
-            else:
-                clean_answers[code] = score
-        for criterion in survey.criteria:
-            if criterion.required and criterion.code not in answers:
-                fields[f"answers.{criterion.code}"] = "required"
-
-    reason_codes = {r.code for r in survey.reasons}
-    clean_reasons: list[str] = []
-    if reasons is None:
-        reasons = []
-    if not isinstance(reasons, list):
-        fields["reasons"] = "must be a list of reason codes"
-    else:
-        for code in reasons:
-            if not isinstance(code, str) or code not in reason_codes:
-                fields["reasons"] = f"unknown reason: {code!r}"
-                break
-        else:
-            clean_reasons = sorted(set(reasons))
-
-    clean_comment = None
-    if comment is not None and not isinstance(comment, str):
-        fields["comment"] = "must be a string"
-    elif isinstance(comment, str):
-        clean_comment = clean_text(comment).strip() or None
-        if clean_comment and len(clean_comment) > MAX_COMMENT:
-            fields["comment"] = f"at most {MAX_COMMENT} characters"
-
+    clean_answers = _clean_answers(survey, answers, fields)
+    clean_reasons = _clean_reasons(survey, reasons, fields)
+    clean_comment = _clean_comment(comment, fields)
     clean_contact = _clean_contact(contact, fields)
-
-    parsed_at = None
-    if answered_at is not None:
-        try:
-            parsed_at = parse_iso_datetime(answered_at)
-        except (ValueError, TypeError):
-            fields["answered_at"] = "must be an ISO 8601 date-time"
-
+    parsed_at = _clean_moment(answered_at, fields)
     if fields:
         raise ValidationFailed("Dữ liệu đánh giá không hợp lệ.", fields)
     canonical = {
@@ -137,6 +92,65 @@ def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None
         "answered_at": parsed_at.isoformat() if parsed_at else None,
     }
     return CleanBody(clean_answers, clean_reasons, clean_comment, clean_contact, parsed_at, canonical)
+
+
+def _clean_answers(survey: Survey, answers, fields: dict[str, str]) -> dict[str, int]:
+    """Scores of the survey's scale by criterion code; a skipped optional criterion may be null."""
+    if not isinstance(answers, dict):
+        fields["answers"] = "must be an object of criterion code to score"
+        return {}
+    allowed = survey.scores
+    by_code = {c.code: c for c in survey.criteria}
+    clean: dict[str, int] = {}
+    for code, score in answers.items():
+        if code not in by_code:
+            fields[f"answers.{code}"] = "unknown criterion"
+        elif score is None and not by_code[code].required:
+            continue
+        elif not _is_score(score, allowed):
+            fields[f"answers.{code}"] = f"must be one of {allowed}"
+        else:
+            clean[code] = score
+    for criterion in survey.criteria:
+        if criterion.required and criterion.code not in answers:
+            fields[f"answers.{criterion.code}"] = "required"
+    return clean
+
+
+def _clean_reasons(survey: Survey, reasons, fields: dict[str, str]) -> list[str]:
+    if reasons is None:
+        return []
+    if not isinstance(reasons, list):
+        fields["reasons"] = "must be a list of reason codes"
+        return []
+    known = {r.code for r in survey.reasons}
+    for code in reasons:
+        if not isinstance(code, str) or code not in known:
+            fields["reasons"] = f"unknown reason: {code!r}"
+            return []
+    return sorted(set(reasons))
+
+
+def _clean_comment(comment, fields: dict[str, str]) -> str | None:
+    if comment is None:
+        return None
+    if not isinstance(comment, str):
+        fields["comment"] = "must be a string"
+        return None
+    clean = clean_text(comment).strip() or None
+    if clean and len(clean) > MAX_COMMENT:
+        fields["comment"] = f"at most {MAX_COMMENT} characters"
+    return clean
+
+
+def _clean_moment(answered_at, fields: dict[str, str]) -> datetime | None:
+    if answered_at is None:
+        return None
+    try:
+        return parse_iso_datetime(answered_at)
+    except (ValueError, TypeError):
+        fields["answered_at"] = "must be an ISO 8601 date-time"
+        return None
 
 
 def _clean_contact(contact, fields: dict[str, str]) -> dict | None:
@@ -265,8 +279,10 @@ def _insert_once(row: dict) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = db.session.execute(insert(Response.__table__).values(**row).on_conflict_do_nothing(index_elements=["id"]))
-    return result.rowcount == 1
+    table = Response.__table__
+    statement = insert(table).values(**row).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+    # RETURNING, not rowcount: drivers disagree on the rowcount of an insert that did nothing.
+    return db.session.execute(statement).first() is not None
 
 
 def _insert_details(survey: Survey, rid: uuid.UUID, body: CleanBody) -> None:

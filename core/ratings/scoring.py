@@ -12,7 +12,10 @@ from dataclasses import dataclass
 # A score at or above this is "Hài lòng" or "Rất hài lòng" (SIPAS: satisfied).
 SATISFIED_MIN_SCORE = 4
 Z95 = 1.96
-CLASS_LABELS = ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")
+# The classification ladder, as codes (the doors translate them): Xuất sắc / Tốt / Khá /
+# Trung bình / Yếu, with the cut-offs common in practice.
+CLASSES = ("xuat_sac", "tot", "kha", "trung_binh", "yeu")
+CLASS_CUTOFFS = (90.0, 80.0, 70.0, 50.0)
 
 # The scales a survey may use. Three levels keep the five-level scores (2 / 4 / 5), so
 # "satisfied" stays "score >= SATISFIED_MIN_SCORE" and means stay comparable across surveys.
@@ -41,14 +44,20 @@ def satisfaction_index(satisfied: int, answers: int) -> float | None:
 
 
 def wilson_interval(satisfied: int, answers: int, z: float = Z95) -> tuple[float, float] | None:
-    """Wilson score interval of a proportion, without continuity correction, in percent."""
+    """Wilson score interval of a proportion, without continuity correction, in percent, in [0, 100].
+
+    At p = 0 and p = 1 the bound on that side is exactly 0 or 100: the formula gives it only up to
+    rounding (99.99999999999999), which a report would print as a bound below 100 %.
+    """
     if answers <= 0:
         return None
     p = satisfied / answers
     denominator = 1 + z * z / answers
     centre = (p + z * z / (2 * answers)) / denominator
     half = z * math.sqrt(p * (1 - p) / answers + z * z / (4 * answers * answers)) / denominator
-    return (100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half))
+    low = 0.0 if satisfied <= 0 else min(100.0, max(0.0, 100.0 * (centre - half)))
+    high = 100.0 if satisfied >= answers else min(100.0, max(0.0, 100.0 * (centre + half)))
+    return (low, high)
 
 
 def unit_index(criterion_indices: Iterable[float | None]) -> float | None:
@@ -89,11 +98,11 @@ def rank_within_groups(rows: Sequence[Rankable]) -> dict[str, int | None]:
     return ranks
 
 
-def classify(score: float | None, cutoffs: Sequence[float] = (90.0, 80.0, 70.0, 50.0)) -> str | None:
-    """Place a score out of 100 on the ladder Xuất sắc / Tốt / Khá / Trung bình / Yếu."""
+def classify(score: float | None, cutoffs: Sequence[float] = CLASS_CUTOFFS) -> str | None:
+    """Place a score out of 100 on the ladder; returns a code of CLASSES (None without a score)."""
     if score is None:
         return None
-    for label, cutoff in zip(CLASS_LABELS, cutoffs, strict=False):
+    for code, cutoff in zip(CLASSES, cutoffs, strict=False):
         if score >= cutoff:
-            return label
-    return CLASS_LABELS[-1]
+            return code
+    return CLASSES[-1]

@@ -39,32 +39,47 @@ def active_survey() -> Survey | None:
     return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id.desc()))
 
 
+def _criterion_problem(spec: CriterionSpec, codes: list[str]) -> str | None:
+    if not spec.code or len(spec.code) > CODE_LENGTH or codes.count(spec.code) > 1:
+        return f"a unique code of 1 to {CODE_LENGTH} characters"
+    if not spec.label or not spec.question or len(spec.label) > LABEL_LENGTH:
+        return f"a label (at most {LABEL_LENGTH}) and a question"
+    if len(spec.question) > QUESTION_LENGTH:
+        return f"a question of at most {QUESTION_LENGTH} characters"
+    if spec.sipas_element and spec.sipas_element not in SIPAS_ELEMENTS:
+        return f"SIPAS element one of {', '.join(SIPAS_ELEMENTS)}"
+    return None
+
+
+def _reason_problem(spec: ReasonSpec, codes: list[str]) -> str | None:
+    if not spec.code or len(spec.code) > CODE_LENGTH or codes.count(spec.code) > 1:
+        return f"a unique code of 1 to {CODE_LENGTH} characters"
+    if not spec.label or len(spec.label) > LABEL_LENGTH:
+        return f"a label of 1 to {LABEL_LENGTH} characters"
+    return None
+
+
+def _first_problem(specs: list, check) -> str | None:
+    codes = [spec.code for spec in specs]
+    for number, spec in enumerate(specs, start=1):
+        problem = check(spec, codes)
+        if problem:
+            return f"line {number}: {problem}"
+    return None
+
+
 def _check_specs(criteria: list[CriterionSpec], reasons: list[ReasonSpec]) -> dict[str, str]:
     fields: dict[str, str] = {}
-    codes = [c.code for c in criteria]
-    for number, spec in enumerate(criteria, start=1):
-        if not spec.code or len(spec.code) > CODE_LENGTH or codes.count(spec.code) > 1:
-            fields["criteria"] = f"line {number}: a unique code of 1 to {CODE_LENGTH} characters"
-        elif not spec.label or not spec.question or len(spec.label) > LABEL_LENGTH:
-            fields["criteria"] = f"line {number}: a label (at most {LABEL_LENGTH}) and a question"
-        elif len(spec.question) > QUESTION_LENGTH:
-            fields["criteria"] = f"line {number}: a question of at most {QUESTION_LENGTH} characters"
-        elif spec.sipas_element and spec.sipas_element not in SIPAS_ELEMENTS:
-            fields["criteria"] = f"line {number}: SIPAS element one of {', '.join(SIPAS_ELEMENTS)}"
-        if "criteria" in fields:
-            break
-    if not criteria:
+    problem = _first_problem(criteria, _criterion_problem)
+    if problem:
+        fields["criteria"] = problem
+    elif not criteria:
         fields["criteria"] = "at least one criterion"
-    elif "criteria" not in fields and not any(c.required for c in criteria):
+    elif not any(c.required for c in criteria):
         fields["criteria"] = "at least one required criterion (the main question)"
-    reason_codes = [r.code for r in reasons]
-    for number, spec in enumerate(reasons, start=1):
-        if not spec.code or len(spec.code) > CODE_LENGTH or reason_codes.count(spec.code) > 1:
-            fields["reasons"] = f"line {number}: a unique code of 1 to {CODE_LENGTH} characters"
-        elif not spec.label or len(spec.label) > LABEL_LENGTH:
-            fields["reasons"] = f"line {number}: a label of 1 to {LABEL_LENGTH} characters"
-        if "reasons" in fields:
-            break
+    problem = _first_problem(reasons, _reason_problem)
+    if problem:
+        fields["reasons"] = problem
     return fields
 
 

@@ -93,10 +93,21 @@ def point_table(rows: Sequence[PointRow], criteria: Sequence[tuple[str, str]]) -
     return table
 
 
+# The SIPAS elements a criterion may measure, as the national SIPAS survey names them.
+SIPAS_ELEMENT_NAMES = {
+    "access": "Tiếp cận dịch vụ",
+    "procedure": "Thủ tục hành chính",
+    "civil_servant": "Công chức giải quyết",
+    "result": "Kết quả giải quyết",
+    "feedback": "Tiếp nhận, xử lý ý kiến",
+}
+
+
 def criteria_table(rows: Sequence[CriterionSummary], scale: Sequence[int] = (1, 2, 3, 4, 5)) -> Table:
     headers = [
         "Mã tiêu chí",
         "Tiêu chí",
+        "Yếu tố SIPAS",
         "Số câu trả lời",
         "Hài lòng trở lên",
         "Chỉ số hài lòng (%)",
@@ -111,6 +122,7 @@ def criteria_table(rows: Sequence[CriterionSummary], scale: Sequence[int] = (1, 
         cells = [
             row.code,
             row.label,
+            SIPAS_ELEMENT_NAMES.get(row.element or "", ""),
             f.answers,
             f.satisfied,
             f.index,
@@ -120,7 +132,7 @@ def criteria_table(rows: Sequence[CriterionSummary], scale: Sequence[int] = (1, 
         ]
         cells += [row.distribution.get(score, 0) for score in scale]
         table.rows.append(cells)
-    table.formats = {2: INTEGER, 3: INTEGER, 4: PERCENT, 5: PERCENT, 6: PERCENT, 7: "0.00"}
+    table.formats = {3: INTEGER, 4: INTEGER, 5: PERCENT, 6: PERCENT, 7: PERCENT, 8: "0.00"}
     return table
 
 

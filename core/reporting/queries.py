@@ -161,6 +161,8 @@ class CriterionSummary:
     figures: CriterionFigures
     # Answers per score, e.g. {1: 3, 2: 5, 3: 10, 4: 40, 5: 60}.
     distribution: dict[int, int]
+    # The SIPAS element it measures (core.models.SIPAS_ELEMENTS), for comparison with SIPAS.
+    element: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,13 +339,19 @@ def satisfaction_by_point(
     return rows
 
 
-def criterion_labels() -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for code, label in db.session.execute(
-        sa.select(Criterion.code, Criterion.label).join(Survey).order_by(Survey.active, Survey.id)
+def _criterion_texts() -> dict[str, tuple[str, str | None]]:
+    texts: dict[str, tuple[str, str | None]] = {}
+    for code, label, element in db.session.execute(
+        sa.select(Criterion.code, Criterion.label, Criterion.sipas_element)
+        .join(Survey)
+        .order_by(Survey.active, Survey.id)
     ):
-        labels[code] = label  # the active survey's label wins (ordered last)
-    return labels
+        texts[code] = (label, element)  # the active survey's wins (ordered last)
+    return texts
+
+
+def criterion_labels() -> dict[str, str]:
+    return {code: label for code, (label, _element) in _criterion_texts().items()}
 
 
 def criteria_summary(first: date, last: date, unit_ids: set[int] | None = None) -> list[CriterionSummary]:
@@ -362,9 +370,15 @@ def criteria_summary(first: date, last: date, unit_ids: set[int] | None = None) 
     distribution: dict[str, dict[int, int]] = {}
     for code, score, count in db.session.execute(dist_q):
         distribution.setdefault(code, {})[int(score)] = int(count)
-    labels = criterion_labels()
+    texts = _criterion_texts()
     return [
-        CriterionSummary(code=code, label=labels.get(code, code), figures=fig, distribution=distribution.get(code, {}))
+        CriterionSummary(
+            code=code,
+            label=texts.get(code, (code, None))[0],
+            figures=fig,
+            distribution=distribution.get(code, {}),
+            element=texts.get(code, (code, None))[1],
+        )
         for code, fig in summary.criteria.items()
     ]
 
