@@ -152,44 +152,61 @@ def _audit(actor: Actor, what: str, filename: str, result: ImportResult) -> Impo
     return result
 
 
+def _unknown(rows, column: str, known, label: str, errors: list[str]) -> None:
+    for number, row in rows:
+        if row[column] and row[column] not in known:
+            errors.append(f"line {number}: unknown {label} {row[column]!r}")
+
+
+def _upsert(rows, existing: dict, create, apply, result: ImportResult) -> None:
+    """Create the rows whose code is new, update the others, counting both."""
+    for _, row in rows:
+        item = existing.get(row["code"])
+        if item is None:
+            item = existing[row["code"]] = create(row["code"])
+            db.session.add(item)
+            result.created += 1
+        else:
+            result.updated += 1
+        apply(item, row)
+
+
+def _groups_for(rows, result: ImportResult) -> dict[str, CompetitionGroup]:
+    """Existing groups, plus those the file names for the first time (named by their code)."""
+    groups = {g.code: g for g in db.session.scalars(sa.select(CompetitionGroup))}
+    for _, row in rows:
+        code = row["group"]
+        if code and code not in groups:
+            groups[code] = CompetitionGroup(code=code, name=code)
+            db.session.add(groups[code])
+            result.notes.append(f"created competition group {code!r} (name it with import-groups)")
+    return groups
+
+
 def import_units(actor: Actor, data: bytes, filename: str) -> ImportResult:
     rows = read_rows(data, filename, UNIT_COLUMNS)
     errors: list[str] = []
     _required(rows, ("code", "name", "kind"), errors)
     _duplicates(rows, errors)
     existing = {u.code: u for u in db.session.scalars(sa.select(Unit))}
-    groups = {g.code: g for g in db.session.scalars(sa.select(CompetitionGroup))}
-    in_file = {row["code"] for _, row in rows}
     parents = {row["code"]: row["parent"] for _, row in rows}
+    _unknown(rows, "parent", parents.keys() | existing.keys(), "parent", errors)
     for number, row in rows:
-        parent = row["parent"]
-        if parent and parent not in in_file and parent not in existing:
-            errors.append(f"line {number}: unknown parent {parent!r}")
-        if parent == row["code"]:
+        if row["parent"] == row["code"]:
             errors.append(f"line {number}: a unit cannot be its own parent")
-    for number, row in rows:
-        if parent_chain_loops(row["code"], lambda code: _parent_of(code, parents, existing)):
+        elif parent_chain_loops(row["code"], lambda code: _parent_of(code, parents, existing)):
             errors.append(f"line {number}: parent chain of {row['code']!r} loops")
     if errors:
         raise ImportFailed(errors)
 
     result = ImportResult()
-    for _, row in rows:
-        group_code = row.get("group") or ""
-        if group_code and group_code not in groups:
-            groups[group_code] = CompetitionGroup(code=group_code, name=group_code)
-            db.session.add(groups[group_code])
-            result.notes.append(f"created competition group {group_code!r} (name it with import-groups)")
-        unit = existing.get(row["code"])
-        if unit is None:
-            unit = Unit(code=row["code"])
-            db.session.add(unit)
-            existing[row["code"]] = unit
-            result.created += 1
-        else:
-            result.updated += 1
+    groups = _groups_for(rows, result)
+
+    def apply(unit: Unit, row: dict[str, str]) -> None:
         unit.name, unit.kind = row["name"], row["kind"]
-        unit.group = groups[group_code] if group_code else None
+        unit.group = groups[row["group"]] if row["group"] else None
+
+    _upsert(rows, existing, lambda code: Unit(code=code), apply, result)
     db.session.flush()
     for _, row in rows:
         existing[row["code"]].parent = existing[row["parent"]] if row["parent"] else None
@@ -211,22 +228,16 @@ def import_points(actor: Actor, data: bytes, filename: str) -> ImportResult:
     _required(rows, tuple(POINT_COLUMNS), errors)
     _duplicates(rows, errors)
     units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
-    for number, row in rows:
-        if row["unit"] and row["unit"] not in units:
-            errors.append(f"line {number}: unknown unit {row['unit']!r}")
+    _unknown(rows, "unit", units, "unit", errors)
     if errors:
         raise ImportFailed(errors)
     existing = {p.code: p for p in db.session.scalars(sa.select(Point))}
     result = ImportResult()
-    for _, row in rows:
-        point = existing.get(row["code"])
-        if point is None:
-            point = Point(code=row["code"], public_token=new_point_token())
-            db.session.add(point)
-            result.created += 1
-        else:
-            result.updated += 1
+
+    def apply(point: Point, row: dict[str, str]) -> None:
         point.name, point.unit = row["name"], units[row["unit"]]
+
+    _upsert(rows, existing, lambda code: Point(code=code, public_token=new_point_token()), apply, result)
     db.session.flush()
     return _audit(actor, "points", filename, result)
 
@@ -237,22 +248,16 @@ def import_groups(actor: Actor, data: bytes, filename: str) -> ImportResult:
     _required(rows, ("code", "name"), errors)
     _duplicates(rows, errors)
     units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
-    for number, row in rows:
-        if row["leader_unit"] and row["leader_unit"] not in units:
-            errors.append(f"line {number}: unknown leader unit {row['leader_unit']!r}")
+    _unknown(rows, "leader_unit", units, "leader unit", errors)
     if errors:
         raise ImportFailed(errors)
     existing = {g.code: g for g in db.session.scalars(sa.select(CompetitionGroup))}
     result = ImportResult()
-    for _, row in rows:
-        group = existing.get(row["code"])
-        if group is None:
-            group = CompetitionGroup(code=row["code"])
-            db.session.add(group)
-            result.created += 1
-        else:
-            result.updated += 1
+
+    def apply(group: CompetitionGroup, row: dict[str, str]) -> None:
         group.name = row["name"]
         group.leader = units.get(row["leader_unit"]) if row["leader_unit"] else None
+
+    _upsert(rows, existing, lambda code: CompetitionGroup(code=code), apply, result)
     db.session.flush()
     return _audit(actor, "groups", filename, result)
