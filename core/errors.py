@@ -1,4 +1,5 @@
-"""Errors the core raises for a door to turn into a page or a JSON answer."""
+"""Errors the core raises for a door to turn into a page or a JSON answer: a code, an HTTP status,
+a translatable message and {field: problem} in plain English for programs to read."""
 
 from __future__ import annotations
 
@@ -7,10 +8,16 @@ class CoreError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
+    def __init__(self, message, fields: dict[str, str] | None = None):
         super().__init__(message)
-        self.message = message
+        # Core messages are lazy translations: read here, in the language of the request (or of
+        # the command line), so the door shows them in the reader's language.
+        self._message = message
         self.fields = fields or {}
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
 
 
 class ValidationFailed(CoreError):

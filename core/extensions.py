@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,7 +28,9 @@ class Base(DeclarativeBase):
 
 
 def select_locale() -> str:
-    """`?lang=` wins, then the `lang` cookie; Vietnamese otherwise."""
+    """`?lang=` wins, then the `lang` cookie; Vietnamese otherwise (and on the command line)."""
+    if not has_request_context():
+        return "vi"
     for value in (request.args.get("lang"), request.cookies.get("lang")):
         if value in ("vi", "en"):
             return value

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from core.errors import CoreError, ValidationFailed
 
 MAX_JSON_DEPTH = 32
@@ -57,22 +59,22 @@ def check_text(value, field: str, max_length: int | None = None, *, required: bo
     """A text field of a JSON body: cleaned, stripped, within `max_length`; None when absent."""
     if value is None:
         if required:
-            raise ValidationFailed("Thiếu dữ liệu bắt buộc.", {field: "required"})
+            raise ValidationFailed(_l("Thiếu dữ liệu bắt buộc."), {field: "required"})
         return None
     if not isinstance(value, str):
-        raise ValidationFailed("Dữ liệu không hợp lệ.", {field: "must be a string"})
+        raise ValidationFailed(_l("Dữ liệu không hợp lệ."), {field: "must be a string"})
     value = clean_text(value).strip()
     if required and not value:
-        raise ValidationFailed("Thiếu dữ liệu bắt buộc.", {field: "required"})
+        raise ValidationFailed(_l("Thiếu dữ liệu bắt buộc."), {field: "required"})
     if max_length is not None and len(value) > max_length:
-        raise ValidationFailed("Dữ liệu quá dài.", {field: f"at most {max_length} characters"})
+        raise ValidationFailed(_l("Dữ liệu quá dài."), {field: f"at most {max_length} characters"})
     return value
 
 
 def check_int(value, field: str, low: int = 0, high: int = INT32_MAX) -> int:
     """An integer field of a JSON body (booleans and floats refused), within its column."""
     if type(value) is not int or not low <= value <= high:
-        raise ValidationFailed("Dữ liệu không hợp lệ.", {field: f"an integer from {low} to {high}"})
+        raise ValidationFailed(_l("Dữ liệu không hợp lệ."), {field: f"an integer from {low} to {high}"})
     return value
 
 
@@ -87,24 +89,24 @@ def json_body(mimetype: str, data: bytes) -> object:
     """
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(
-            "Dữ liệu phải được gửi dạng JSON (Content-Type: application/json).",
+            _l("Dữ liệu phải được gửi dạng JSON (Content-Type: application/json)."),
             {"content-type": "must be application/json"},
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ValidationFailed("Dữ liệu gửi lên không phải UTF-8.", {"body": "must be UTF-8 JSON"}) from None
+        raise ValidationFailed(_l("Dữ liệu gửi lên không phải UTF-8."), {"body": "must be UTF-8 JSON"}) from None
     try:
         document = json.loads(text)
     except RecursionError:
         raise _too_deep() from None
     except ValueError:
-        raise ValidationFailed("Dữ liệu gửi lên không phải JSON hợp lệ.", {"body": "must be valid JSON"}) from None
+        raise ValidationFailed(_l("Dữ liệu gửi lên không phải JSON hợp lệ."), {"body": "must be valid JSON"}) from None
     return _cleaned(document)
 
 
 def _too_deep() -> ValidationFailed:
-    return ValidationFailed("Dữ liệu lồng nhau quá sâu.", {"body": f"nested deeper than {MAX_JSON_DEPTH} levels"})
+    return ValidationFailed(_l("Dữ liệu lồng nhau quá sâu."), {"body": f"nested deeper than {MAX_JSON_DEPTH} levels"})
 
 
 def _cleaned(document):
@@ -119,7 +121,7 @@ def _cleaned(document):
         if isinstance(value, str):
             container[key] = clean_text(value)
         elif type(value) is int and not -INT64_MAX - 1 <= value <= INT64_MAX:
-            raise ValidationFailed("Số quá lớn.", {"body": "integers must fit in 64 bits"})
+            raise ValidationFailed(_l("Số quá lớn."), {"body": "integers must fit in 64 bits"})
         elif isinstance(value, list):
             stack.extend((value, index, depth + 1) for index in range(len(value)))
         elif isinstance(value, dict):
@@ -133,7 +135,7 @@ def _cleaned(document):
 def json_object(mimetype: str, data: bytes) -> dict:
     body = json_body(mimetype, data)
     if not isinstance(body, dict):
-        raise ValidationFailed("Dữ liệu gửi lên phải là một đối tượng JSON.", {"body": "must be a JSON object"})
+        raise ValidationFailed(_l("Dữ liệu gửi lên phải là một đối tượng JSON."), {"body": "must be a JSON object"})
     return body
 
 

@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -104,7 +105,7 @@ def create_user(
     if problem:
         fields["password"] = problem
     if fields:
-        raise ValidationFailed("Không tạo được tài khoản.", fields)
+        raise ValidationFailed(_l("Không tạo được tài khoản."), fields)
     if unit is not None:
         require_visible(actor, unit.id)
     user = User(username=username, role=role, unit_id=unit.id if unit else None, must_change_password=temporary)
@@ -137,12 +138,12 @@ def set_user_active(actor: Actor, user: User, active: bool) -> User:
 def change_password(user: User, current: str, new: str) -> None:
     """The user's own change; raises ValidationFailed naming `current` or `new`."""
     if not user.check_password(current or ""):
-        raise ValidationFailed("Mật khẩu hiện tại không đúng.", {"current": "wrong password"})
+        raise ValidationFailed(_l("Mật khẩu hiện tại không đúng."), {"current": "wrong password"})
     problem = password_problem(new)
     if problem:
-        raise ValidationFailed("Mật khẩu mới không hợp lệ.", {"new": problem})
+        raise ValidationFailed(_l("Mật khẩu mới không hợp lệ."), {"new": problem})
     if new == current:
-        raise ValidationFailed("Mật khẩu mới phải khác mật khẩu hiện tại.", {"new": "same as the current one"})
+        raise ValidationFailed(_l("Mật khẩu mới phải khác mật khẩu hiện tại."), {"new": "same as the current one"})
     user.set_password(new)
     user.must_change_password = False
     db.session.flush()
@@ -165,7 +166,7 @@ def create_api_token(actor: Actor, user: User, name: str = "") -> tuple[ApiToken
     """Store a new token's hash; returns the row and the token itself, shown once."""
     name = (name or "").strip()
     if len(name) > TOKEN_NAME_LENGTH:
-        raise ValidationFailed("Tên mã truy cập quá dài.", {"name": f"at most {TOKEN_NAME_LENGTH} characters"})
+        raise ValidationFailed(_l("Tên mã truy cập quá dài."), {"name": f"at most {TOKEN_NAME_LENGTH} characters"})
     token = new_secret("sat_")
     row = ApiToken(user_id=user.id, token_hash=token_digest(token), name=name or "api")
     db.session.add(row)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -37,7 +38,7 @@ def create_pairing_code(actor: Actor, point: Point) -> str:
     """A 10-character one-time code (50 bits), valid PAIRING_CODE_MINUTES; only its hash is kept."""
     require_visible(actor, point.unit_id)
     if not point.active:
-        raise ValidationFailed("Điểm tiếp nhận này đã ngừng hoạt động.", {"point": "inactive"})
+        raise ValidationFailed(_l("Điểm tiếp nhận này đã ngừng hoạt động."), {"point": "inactive"})
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     minutes = current_app.config["PAIRING_CODE_MINUTES"]
     db.session.add(
@@ -60,7 +61,7 @@ def normalise_code(code: str) -> str:
 def pair_device(code: str, name: str = "") -> Paired | None:
     """Spend a pairing code; None when it is unknown, used or expired. A race spends it once."""
     if len(name) > NAME_LENGTH:
-        raise ValidationFailed("Tên máy quá dài.", {"name": f"at most {NAME_LENGTH} characters"})
+        raise ValidationFailed(_l("Tên máy quá dài."), {"name": f"at most {NAME_LENGTH} characters"})
     now = utcnow()
     row = db.session.scalar(sa.select(PairingCode).where(PairingCode.code_hash == token_digest(normalise_code(code))))
     if row is None or row.used_at is not None or row.expires_at <= now:
@@ -103,7 +104,7 @@ def record_heartbeat(
     if rejected_reason is not None and len(rejected_reason) > REASON_LENGTH:
         fields["rejected_reason"] = f"a string of at most {REASON_LENGTH} characters"
     if fields:
-        raise ValidationFailed("Dữ liệu nhịp kết nối không hợp lệ.", fields)
+        raise ValidationFailed(_l("Dữ liệu nhịp kết nối không hợp lệ."), fields)
     device.last_seen_at = utcnow()
     if version is not None:
         device.app_version = version
@@ -115,7 +116,7 @@ def record_heartbeat(
 def rename_device(actor: Actor, device: KioskDevice, name: str) -> KioskDevice:
     require_visible(actor, device.point.unit_id)
     if len(name) > NAME_LENGTH:
-        raise ValidationFailed("Tên máy quá dài.", {"name": f"at most {NAME_LENGTH} characters"})
+        raise ValidationFailed(_l("Tên máy quá dài."), {"name": f"at most {NAME_LENGTH} characters"})
     before = device.name
     device.name = name
     db.session.flush()

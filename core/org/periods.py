@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -36,7 +37,7 @@ def create_period(actor: Actor, *, code: str, name: str, start: date | None, end
     elif start is not None and start > end:
         fields["end_date"] = "must not be before the start"
     if fields:
-        raise ValidationFailed("Không tạo được đợt thi đua.", fields)
+        raise ValidationFailed(_l("Không tạo được đợt thi đua."), fields)
     period = CompetitionPeriod(code=code, name=name, start_date=start, end_date=end)
     db.session.add(period)
     db.session.flush()
@@ -53,7 +54,7 @@ def add_milestone(actor: Actor, period: CompetitionPeriod, *, kind: str, name: s
     if due is None:
         fields["due_date"] = "required"
     if fields:
-        raise ValidationFailed("Không thêm được mốc.", fields)
+        raise ValidationFailed(_l("Không thêm được mốc."), fields)
     milestone = Milestone(kind=kind, name=name, due_date=due)
     period.milestones.append(milestone)
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -42,7 +43,7 @@ def create_point(actor: Actor, *, code: str, name: str, unit_code: str) -> Point
     if unit is None:
         fields["unit"] = "unknown unit"
     if fields:
-        raise ValidationFailed("Không tạo được điểm tiếp nhận.", fields)
+        raise ValidationFailed(_l("Không tạo được điểm tiếp nhận."), fields)
     require_visible(actor, unit.id)
     point = Point(code=code, name=name, unit=unit, public_token=new_point_token())
     db.session.add(point)
@@ -56,7 +57,7 @@ def rename_point(actor: Actor, point: Point, name: str) -> Point:
     fields: dict[str, str] = {}
     _check_name(name, fields)
     if fields:
-        raise ValidationFailed("Tên điểm tiếp nhận không hợp lệ.", fields)
+        raise ValidationFailed(_l("Tên điểm tiếp nhận không hợp lệ."), fields)
     before = point.name
     point.name = name
     db.session.flush()

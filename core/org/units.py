@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -56,7 +57,7 @@ def can_see(scope: set[int] | None, unit_id: int | None) -> bool:
 def require_visible(actor: Actor, unit_id: int | None) -> None:
     """Another unit's object is answered as if it did not exist (404), never 403."""
     if actor.user is not None and not can_see(visible_unit_ids(actor.user), unit_id):
-        raise NotFound("Không tìm thấy.", {"unit": "not found"})
+        raise NotFound(_l("Không tìm thấy."), {"unit": "not found"})
 
 
 def parent_chain_loops(code: str, parent_of) -> bool:
@@ -115,7 +116,7 @@ def update_unit(
     if group_code and group is None:
         fields["group"] = "unknown group"
     if fields:
-        raise ValidationFailed("Không lưu được đơn vị.", fields)
+        raise ValidationFailed(_l("Không lưu được đơn vị."), fields)
     before = _unit_state(unit)
     unit.name, unit.kind, unit.parent, unit.group = name, kind, parent, group
     db.session.flush()
@@ -134,7 +135,7 @@ def save_group(actor: Actor, *, code: str, name: str, leader_code: str | None) -
     if leader_code and leader is None:
         fields["leader"] = "unknown unit"
     if fields:
-        raise ValidationFailed("Không lưu được khối, cụm thi đua.", fields)
+        raise ValidationFailed(_l("Không lưu được khối, cụm thi đua."), fields)
     group = group_by_code(code)
     action = "group.update" if group else "group.create"
     before = {"name": group.name, "leader": group.leader.code if group.leader else None} if group else {}

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
@@ -61,11 +62,11 @@ def parse_uuid(value) -> uuid.UUID:
     if isinstance(value, uuid.UUID):
         return value
     if not isinstance(value, str):
-        raise ValidationFailed("Mã câu trả lời không hợp lệ.", {"id": "must be a UUID string"})
+        raise ValidationFailed(_l("Mã câu trả lời không hợp lệ."), {"id": "must be a UUID string"})
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise ValidationFailed("Mã câu trả lời không hợp lệ.", {"id": "must be a UUID string"}) from None
+        raise ValidationFailed(_l("Mã câu trả lời không hợp lệ."), {"id": "must be a UUID string"}) from None
 
 
 def _is_score(value, allowed: list[int]) -> bool:
@@ -82,7 +83,7 @@ def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None
     clean_contact = _clean_contact(contact, fields)
     parsed_at = _clean_moment(answered_at, fields)
     if fields:
-        raise ValidationFailed("Dữ liệu đánh giá không hợp lệ.", fields)
+        raise ValidationFailed(_l("Dữ liệu đánh giá không hợp lệ."), fields)
     canonical = {
         "survey": survey.id,
         "answers": dict(sorted(clean_answers.items())),
@@ -200,7 +201,7 @@ def _flag_for(channel: str, answered_at: datetime, device: KioskDevice | None, r
 def survey_by_id(value) -> Survey:
     """The survey version a client names (answers queued offline keep theirs)."""
     if type(value) is not int or not 1 <= value <= INT32_MAX or (survey := db.session.get(Survey, value)) is None:
-        raise ValidationFailed("Phiên bản phiếu khảo sát không tồn tại.", {"survey": "unknown survey id"})
+        raise ValidationFailed(_l("Phiên bản phiếu khảo sát không tồn tại."), {"survey": "unknown survey id"})
     return survey
 
 
@@ -226,7 +227,7 @@ def record_response(
     rid = parse_uuid(response_id)
     survey = survey or active_survey()
     if survey is None:
-        raise ValidationFailed("Chưa có phiếu khảo sát nào đang hoạt động.", {"survey": "no active survey"})
+        raise ValidationFailed(_l("Chưa có phiếu khảo sát nào đang hoạt động."), {"survey": "no active survey"})
     body = clean_body(survey, answers, reasons, comment, contact, answered_at)
     digest = body.digest(point, channel)
 
@@ -301,7 +302,7 @@ def _insert_details(survey: Survey, rid: uuid.UUID, body: CleanBody) -> None:
 
 def _replay(rid: uuid.UUID, stored_hash: str, digest: str) -> Recorded:
     if stored_hash != digest:
-        raise Conflict("Mã câu trả lời này đã được dùng cho một câu trả lời khác.", {"id": "already used"})
+        raise Conflict(_l("Mã câu trả lời này đã được dùng cho một câu trả lời khác."), {"id": "already used"})
     flag = db.session.scalar(sa.select(Response.flag).where(Response.id == rid))
     return Recorded(rid, False, flag)
 
@@ -316,4 +317,4 @@ def _consume_visit_code(code: VisitCode, rid: uuid.UUID, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Gone("Mã khảo sát này đã được dùng hoặc đã hết hạn.", {"code": "used or expired"})
+        raise Gone(_l("Mã khảo sát này đã được dùng hoặc đã hết hạn."), {"code": "used or expired"})

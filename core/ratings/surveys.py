@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -93,7 +94,7 @@ def create_version(
     if levels not in SCALES:
         fields["scale"] = f"one of {', '.join(map(str, SCALES))} levels"
     if fields:
-        raise ValidationFailed("Không lưu được phiếu khảo sát.", fields)
+        raise ValidationFailed(_l("Không lưu được phiếu khảo sát."), fields)
     old_criteria = {c.code: c for c in base.criteria}
     old_reasons = {r.code: r for r in base.reasons}
     version = (db.session.scalar(sa.select(sa.func.max(Survey.version)).where(Survey.code == base.code)) or 0) + 1

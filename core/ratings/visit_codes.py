@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
@@ -26,7 +27,7 @@ MAX_BATCH = 10_000
 def create_visit_codes(actor: Actor, point: Point, count: int) -> list[str]:
     require_visible(actor, point.unit_id)
     if not 1 <= count <= MAX_BATCH:
-        raise ValidationFailed("Số mã không hợp lệ.", {"count": f"from 1 to {MAX_BATCH}"})
+        raise ValidationFailed(_l("Số mã không hợp lệ."), {"count": f"from 1 to {MAX_BATCH}"})
     days = current_app.config["VISIT_CODE_DAYS"]
     expires = utcnow() + timedelta(days=days)
     codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
