@@ -191,6 +191,8 @@ class User(UserMixin, db.Model):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     must_change_password: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Where the unit's notifications (alerts, cases, reminders) reach a manager.
+    email: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit | None] = relationship()
@@ -320,3 +322,182 @@ class AuditLog(db.Model):
 
     user: Mapped[User | None] = relationship()
     device: Mapped[KioskDevice | None] = relationship()
+
+
+# --- Citizens' feedback as cases, alerts, the notification outbox -------------------------------
+
+CASE_SOURCES = ("kiosk", "qr", "manual")
+CASE_KINDS = ("feedback", "complaint")
+CASE_STATUSES = ("new", "assigned", "answered", "closed", "dismissed", "reopened")
+CONTACT_METHODS = ("phone", "email", "letter", "in_person")
+MANUAL_CHANNELS = ("paper", "phone", "email", "reception")
+
+
+class CalendarDay(db.Model):
+    """An exception to the Monday-to-Friday week: a weekday off (holiday, Tết, substitute day off)
+    or a Saturday or Sunday made a working day. The office keeps the table; deadlines read it."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    working: Mapped[bool] = mapped_column(default=False)
+    name: Mapped[str] = mapped_column(sa.String(255), default="")
+
+
+class DeadlineRule(db.Model):
+    """How long a kind of case may wait for its answer, from the date a law took effect."""
+
+    __tablename__ = "deadline_rules"
+    __table_args__ = (sa.UniqueConstraint("kind", "effective_from", name="uq_deadline_rules_kind_effective"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    days: Mapped[int]
+    working_days: Mapped[bool] = mapped_column(default=True)
+    effective_from: Mapped[date]
+    basis: Mapped[str] = mapped_column(sa.String(255), default="")
+
+
+class Case(db.Model):
+    """A citizen's feedback or petition (phản ánh, kiến nghị) that needs an answer by a deadline."""
+
+    __tablename__ = "cases"
+    __table_args__ = (sa.Index("ix_cases_unit_status", "unit_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"))
+    point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("points.id"))
+    response_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("responses.id", ondelete="SET NULL"), unique=True
+    )
+    source: Mapped[str] = mapped_column(sa.String(16))
+    # How a manual case reached the office (paper, phone, email, reception); None for answers.
+    channel: Mapped[str | None] = mapped_column(sa.String(16))
+    kind: Mapped[str] = mapped_column(sa.String(32), default="feedback")
+    status: Mapped[str] = mapped_column(sa.String(16), default="new", index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due: Mapped[date] = mapped_column(index=True)
+    content: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(255))
+    contact_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    contact_consent_text: Mapped[str | None] = mapped_column(sa.String(500))
+    assignee: Mapped[str | None] = mapped_column(sa.String(120))
+    answer: Mapped[str | None] = mapped_column(sa.Text)
+    contact_method: Mapped[str | None] = mapped_column(sa.String(16))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    dismissed_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    point: Mapped[Point | None] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseEvent(db.Model):
+    """One step of a case's history: who moved it from which status to which, with what note."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(sa.String(16))
+    to_status: Mapped[str] = mapped_column(sa.String(16))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    user: Mapped[User | None] = relationship()
+
+
+class AlertRule(db.Model):
+    """When answers at a point call for attention. Scope: one point, one unit's points, or every
+    point (both empty). `low_share`: at least `share` % of at least `min_answers` answers within
+    `window_minutes` scored at or below KIOSK_LOW_SCORE. `lowest_comment`: any lowest score with a
+    comment."""
+
+    __tablename__ = "alert_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32), default="low_share")
+    point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("points.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    min_answers: Mapped[int] = mapped_column(default=10)
+    share: Mapped[float] = mapped_column(default=30.0)
+    window_minutes: Mapped[int] = mapped_column(default=120)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    point: Mapped[Point | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Alert(db.Model):
+    """An alert at a point; a rule keeps one open alert per point until it is acknowledged."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        sa.Index(
+            "uq_alerts_open_rule_point",
+            "rule_id",
+            "point_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(sa.ForeignKey("alert_rules.id", ondelete="CASCADE"))
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="open")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What tripped it: {"answers": 12, "low": 5, "window_minutes": 120} or {"response": "<uuid>"}.
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    rule: Mapped[AlertRule] = relationship()
+    point: Mapped[Point] = relationship()
+    unit: Mapped[Unit] = relationship()
+    acknowledged_by: Mapped[User | None] = relationship()
+
+
+class OutboxEvent(db.Model):
+    """A notification written in the transaction of the change that caused it, delivered after
+    the commit by `deliver-notifications`: never sent for a change that was rolled back, never
+    lost for one that was kept. One delivery row per channel."""
+
+    __tablename__ = "outbox_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    type: Mapped[str] = mapped_column(sa.String(32))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id", ondelete="SET NULL"))
+    point_id: Mapped[int | None] = mapped_column(sa.ForeignKey("points.id", ondelete="SET NULL"))
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    deliveries: Mapped[list[OutboxDelivery]] = relationship(back_populates="event", cascade="all, delete-orphan")
+
+
+class OutboxDelivery(db.Model):
+    __tablename__ = "outbox_deliveries"
+    __table_args__ = (sa.UniqueConstraint("event_id", "channel", name="uq_outbox_deliveries_event_channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("outbox_events.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(sa.String(16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+
+    event: Mapped[OutboxEvent] = relationship(back_populates="deliveries")

@@ -22,6 +22,9 @@ from core.extensions import db
 
 EXTERNAL = os.environ.get("SUITE_DATABASE") == "external"
 SEED_TABLES = ("surveys", "criteria", "reasons", "alembic_version")
+# Tables the migrations fill with reference data that tests may change: put back before each test.
+RESTORED_TABLES = ("calendar_days", "deadline_rules", "alert_rules")
+_SEEDS: dict[str, list[dict]] = {}
 
 
 def _config(database_url: str, **overrides) -> dict:
@@ -53,6 +56,11 @@ def database_template(tmp_path_factory):
     if EXTERNAL:
         url = _own_database(os.environ["TEST_DATABASE_URL"])
         _upgrade(url)
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            for table in RESTORED_TABLES:
+                _SEEDS[table] = [dict(row._mapping) for row in connection.execute(sa.text(f"SELECT * FROM {table}"))]
+        engine.dispose()
         yield url
         _drop_database(url)
         return
@@ -87,6 +95,14 @@ def _reset_external(url: str) -> None:
         connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         connection.execute(sa.text("DELETE FROM surveys WHERE NOT (code = 'default' AND version = 1)"))
         connection.execute(sa.text("UPDATE surveys SET active = TRUE"))
+        for table, rows in _SEEDS.items():
+            if rows:
+                columns = list(rows[0])
+                placeholders = ", ".join(f":{c}" for c in columns)
+                connection.execute(sa.text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"), rows)
+            if "id" in (rows[0] if rows else {}):
+                top = max(r["id"] for r in rows)
+                connection.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})"))
     engine.dispose()
 
 
