@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core import cli as core_cli
 from core import config, transactions
 from core.errors import CoreError, ValidationFailed
-from core.extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+from core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, select_locale
 from core.inputs import path_is_storable, query_problems
 
 
@@ -60,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.import_groups_command)
     app.cli.add_command(core_cli.show_urls)
     app.cli.add_command(core_cli.purge_contacts)
+    app.cli.add_command(core_cli.purge_personal_data)
+    app.cli.add_command(core_cli.deliver_notifications)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
 
@@ -90,6 +92,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "admin.login"
     login_manager.session_protection = "strong"
     babel.init_app(app, locale_selector=select_locale)
+    if app.config.get("SMTP_URL"):
+        from core.notify.delivery import smtp_settings
+
+        app.config.update(smtp_settings(app.config["SMTP_URL"]))
+    mail.init_app(app)
     limiter.init_app(app)
     # Flask-Limiter keeps the first app's key prefix forever; each app (tests build many) must
     # count under its own.

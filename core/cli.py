@@ -20,7 +20,7 @@ from core.models import ROLES, Point, User
 from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code
 from core.org.imports import ImportFailed, import_groups, import_points, import_units
-from core.ratings.privacy import erase_expired_contacts
+from core.ratings.privacy import erase_expired_personal_data
 
 
 @click.command("demo-data")
@@ -152,10 +152,30 @@ def show_urls(point_code: str) -> None:
     click.echo("=" * 72)
 
 
-@click.command("purge-contacts")
+@click.command("purge-personal-data")
 @with_appcontext
 @transactions.command
-def purge_contacts() -> None:
-    """Erase contact details older than CONTACT_RETENTION_DAYS (run daily from cron)."""
-    erased = erase_expired_contacts(Actor.cli())
-    click.echo(f"contact details erased from {erased} answer(s)")
+def purge_personal_data() -> None:
+    """Erase contacts of cases finished, and of answers without a case, more than
+    CONTACT_RETENTION_DAYS ago (run daily from cron)."""
+    cases, answers = erase_expired_personal_data(Actor.cli())
+    click.echo(f"contact details erased from {cases} case(s) and {answers} answer(s)")
+
+
+@click.command("purge-contacts", hidden=True)
+@with_appcontext
+@click.pass_context
+def purge_contacts(context) -> None:
+    """The former name of purge-personal-data."""
+    context.invoke(purge_personal_data)
+
+
+@click.command("deliver-notifications")
+@with_appcontext
+@click.option("--loop", is_flag=True, help="Keep delivering (for a systemd unit); one pass otherwise.")
+@click.option("--interval", type=click.IntRange(1, 3600), default=15, show_default=True, help="Seconds between passes.")
+def deliver_notifications(loop: bool, interval: int) -> None:
+    """Announce overdue cases and deliver the outbox (e-mail and webhook), retrying with back-off."""
+    from core.notify.worker import run
+
+    run(loop=loop, interval=interval, echo=click.echo)

@@ -51,6 +51,16 @@ def from_environment(instance_path: str) -> dict:
         "REPEAT_WINDOW_HOURS": _int("REPEAT_WINDOW_HOURS", 12),
         # Privacy: contact details given for a reply are erased after this many days.
         "CONTACT_RETENTION_DAYS": _int("CONTACT_RETENTION_DAYS", 180),
+        # Cases: the deadline when no rule of the case's kind is in force (Luật Tiếp công dân art. 28).
+        "CASES_DUE_WORKING_DAYS": _int("CASES_DUE_WORKING_DAYS", 10),
+        # Notifications: e-mail to the unit's managers, and a signed webhook.
+        "SMTP_URL": os.environ.get("SMTP_URL", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "danhgia@localhost"),
+        "ALERT_WEBHOOK_URL": os.environ.get("ALERT_WEBHOOK_URL", ""),
+        "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET", ""),
+        # Monitoring (đôn đốc): units below these are listed for the office to urge.
+        "TARGET_INDEX": _int("TARGET_INDEX", 80),
+        "TARGET_ON_TIME_RATE": _int("TARGET_ON_TIME_RATE", 100),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

@@ -9,7 +9,8 @@ together or not at all. This module is the only place that calls `commit()` or `
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TypeVar
 
@@ -46,3 +47,15 @@ def command(function: F) -> F:
         return result
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """One transaction inside a long-running command (the notification worker): commit when the
+    block ends, roll back when it raises, so each delivery is kept or retried on its own."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()

@@ -131,7 +131,7 @@ def test_pair_bad_bodies_are_422(site, client, payload):
 def test_json_endpoints_refuse_bodies_that_are_not_declared_json(site, client, paired, path, needs_device):
     _token, headers = paired
     headers = headers if needs_device else {}
-    text = '{"id": "%s", "answers": {"overall": 5}, "code": "ABC", "queue": 0}' % uuid.uuid4()
+    text = f'{{"id": "{uuid.uuid4()}", "answers": {{"overall": 5}}, "code": "ABC", "queue": 0}}'
     for kwargs in ({"data": text, "content_type": "text/plain"}, {"data": text}, {}):
         response = client.post(path, headers=headers, **kwargs)
         body = assert_json_error(response, 415)

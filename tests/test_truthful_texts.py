@@ -71,7 +71,10 @@ def test_the_consent_shown_is_the_consent_stored_on_both_channels(site):
     assert client.post(site.poster, data=form).status_code == 302
     token = client.post("/api/v1/kiosk/pair", json={"code": site.pairing_code}).get_json()["token"]
     body = {"id": str(uuid.uuid4()), "answers": {"overall": 1}, "contact": {"phone": "0905", "consent": True}}
-    assert client.post("/api/v1/kiosk/responses", json=body, headers={"Authorization": f"Bearer {token}"}).status_code == 201
+    assert (
+        client.post("/api/v1/kiosk/responses", json=body, headers={"Authorization": f"Bearer {token}"}).status_code
+        == 201
+    )
     with site.app_context():
         texts = dict(db.session.execute(sa.select(Response.channel, Response.contact_consent_text)).all())
     assert texts == {"qr": shown, "kiosk": kiosk_consent(client, "vi")}
@@ -80,7 +83,9 @@ def test_the_consent_shown_is_the_consent_stored_on_both_channels(site):
 def _readme_settings() -> set[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    return {name for row in re.findall(r"^\| (`[A-Z_`/ ]+`) \|", section, re.M) for name in re.findall(r"`([A-Z_]+)`", row)}
+    return {
+        name for row in re.findall(r"^\| (`[A-Z_`/ ]+`) \|", section, re.M) for name in re.findall(r"`([A-Z_]+)`", row)
+    }
 
 
 def test_every_documented_setting_is_read_from_the_environment():

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from core import audit
 from core.audit import Actor
 from core.extensions import db
-from core.models import Response
+from core.models import Case, Response
 from core.timeutil import utcnow
 
 
@@ -38,21 +38,44 @@ def consent_text(locale: str | None = None) -> str:
         return text()
 
 
-def erase_expired_contacts(actor: Actor, now: datetime | None = None) -> int:
-    """Blank the name and phone left for a reply once CONTACT_RETENTION_DAYS have passed.
+def _finished_cases(cutoff: datetime):
+    """Cases whose handling ended before the cutoff: closed, or dismissed."""
+    return sa.or_(
+        sa.and_(Case.status == "closed", Case.closed_at < cutoff),
+        sa.and_(Case.status == "dismissed", Case.updated_at < cutoff),
+    )
 
-    The consent time and text stay with the answer, as evidence of what was agreed.
+
+def erase_expired_personal_data(actor: Actor, now: datetime | None = None) -> tuple[int, int]:
+    """Blank the names, phones and e-mails of cases finished more than CONTACT_RETENTION_DAYS
+    ago, and of answers that opened no case (or whose case is finished); returns (cases, answers).
+
+    Contacts of a case still being handled stay: the citizen is waiting for the reply. The consent
+    time and text stay with each record, as evidence of what was agreed.
     """
     days = retention_days()
     cutoff = (now or utcnow()) - timedelta(days=days)
-    result = db.session.execute(
+    cases = db.session.execute(
+        sa.update(Case)
+        .where(
+            _finished_cases(cutoff),
+            sa.or_(Case.contact_name.is_not(None), Case.contact_phone.is_not(None), Case.contact_email.is_not(None)),
+        )
+        .values(contact_name=None, contact_phone=None, contact_email=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    open_case = sa.exists().where(Case.response_id == Response.id, sa.not_(_finished_cases(cutoff)))
+    answers = db.session.execute(
         sa.update(Response)
         .where(
             Response.contact_consent_at < cutoff,
             sa.or_(Response.contact_name.is_not(None), Response.contact_phone.is_not(None)),
+            sa.not_(open_case),
         )
         .values(contact_name=None, contact_phone=None)
         .execution_options(synchronize_session=False)
+    ).rowcount
+    audit.record(
+        actor, "privacy.erase", "cases, responses", {"cases": cases, "answers": answers, "retention_days": days}
     )
-    audit.record(actor, "privacy.erase_contacts", "responses", {"erased": result.rowcount, "retention_days": days})
-    return result.rowcount
+    return cases, answers

@@ -20,10 +20,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from core.cases.operations import open_for_response
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
 from core.inputs import INT32_MAX, clean_text
 from core.models import CHANNELS, Answer, KioskDevice, Point, Response, ResponseReason, Survey, VisitCode
+from core.ratings.alerts import evaluate
+from core.ratings.stored import StoredAnswer
 from core.ratings.surveys import active_survey
 from core.timeutil import parse_iso_datetime, utcnow
 
@@ -271,7 +274,33 @@ def record_response(
     _insert_details(survey, rid, body)
     if visit_code is not None:
         _consume_visit_code(visit_code, rid, now)
+    _follow_up(
+        StoredAnswer(
+            id=rid,
+            point=point,
+            channel=channel,
+            answered_at=stamp,
+            scores=body.answers,
+            main_code=_main_code(survey),
+            scale_scores=tuple(survey.scores),
+            comment=body.comment,
+            contact=body.contact,
+            consent_text=row.get("contact_consent_text"),
+            flag=flag,
+        )
+    )
     return Recorded(rid, True, flag)
+
+
+def _main_code(survey: Survey) -> str:
+    """The survey's main question: its first required criterion (the kiosk's first screen)."""
+    return next((c.code for c in survey.criteria if c.required), survey.criteria[0].code)
+
+
+def _follow_up(answer: StoredAnswer) -> None:
+    """In the answer's own transaction: the case it opens, the alerts it trips."""
+    open_for_response(answer)
+    evaluate(answer.point, answer)
 
 
 def _insert_once(row: dict) -> bool:

@@ -1,0 +1,156 @@
+"""Alerts on negative ratings, evaluated as each answer is stored.
+
+A rule applies to one point, to every point of one unit, or to every point (the default rule: at
+least 30 % of at least 10 answers within 2 hours at or below KIOSK_LOW_SCORE). `lowest_comment`
+rules fire on any answer with the scale's lowest score and a comment. A rule keeps at most one open
+alert per point, until someone acknowledges it with a note: the partial unique index on open alerts
+makes a second one impossible even when two answers race, and no storm of alerts can start.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from core import audit
+from core.audit import Actor
+from core.errors import Conflict, ValidationFailed
+from core.extensions import db
+from core.inputs import clean_text
+from core.models import Alert, AlertRule, Answer, Criterion, Point, Response
+from core.notify.outbox import emit
+from core.org.units import require_visible
+from core.ratings.stored import StoredAnswer
+from core.timeutil import utcnow
+
+NOTE_LENGTH = 2000
+
+
+def rules_for(point: Point) -> list[AlertRule]:
+    return list(
+        db.session.scalars(
+            sa.select(AlertRule)
+            .where(
+                AlertRule.active.is_(True),
+                sa.or_(
+                    AlertRule.point_id == point.id,
+                    AlertRule.unit_id == point.unit_id,
+                    sa.and_(AlertRule.point_id.is_(None), AlertRule.unit_id.is_(None)),
+                ),
+            )
+            .order_by(AlertRule.id)
+        )
+    )
+
+
+def _window_counts(point: Point, main_code: str, since, until) -> tuple[int, int]:
+    """Counted answers at the point in [since, until] and how many scored low on the main question."""
+    low = int(current_app.config["KIOSK_LOW_SCORE"])
+    query = (
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((Answer.score <= low, 1), else_=0)), 0))
+        .select_from(Response)
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Criterion, Answer.criterion_id == Criterion.id)
+        .where(
+            Response.point_id == point.id,
+            Response.flag.is_(None),
+            Response.answered_at >= since,
+            Response.answered_at <= until,
+            Criterion.code == main_code,
+        )
+    )
+    total, lows = db.session.execute(query).one()
+    return int(total), int(lows)
+
+
+def _tripped(rule: AlertRule, point: Point, answer: StoredAnswer) -> dict | None:
+    """The figures that trip the rule for this answer, or None."""
+    if rule.kind == "lowest_comment":
+        lowest = min(answer.scale_scores)
+        if answer.comment and any(score == lowest for score in answer.scores.values()):
+            return {"response": str(answer.id), "score": lowest}
+        return None
+    since = answer.answered_at - timedelta(minutes=rule.window_minutes)
+    total, lows = _window_counts(point, answer.main_code, since, answer.answered_at)
+    if total >= rule.min_answers and 100.0 * lows >= rule.share * total:
+        return {"answers": total, "low": lows, "window_minutes": rule.window_minutes, "share": rule.share}
+    return None
+
+
+def _open_once(rule: AlertRule, point: Point, details: dict) -> int | None:
+    """Insert the open alert unless the rule already has one at the point; its id when inserted."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = Alert.__table__
+    statement = (
+        insert(table)
+        .values(
+            rule_id=rule.id,
+            point_id=point.id,
+            unit_id=point.unit_id,
+            status="open",
+            opened_at=utcnow(),
+            details=details,
+        )
+        .on_conflict_do_nothing(index_elements=["rule_id", "point_id"], index_where=sa.text("status = 'open'"))
+        .returning(table.c.id)
+    )
+    return db.session.execute(statement).scalar()
+
+
+def evaluate(point: Point, answer: StoredAnswer) -> list[Alert]:
+    """Open the alerts this stored answer trips (at most one open per rule and point)."""
+    if answer.flag is not None:
+        return []
+    opened = []
+    for rule in rules_for(point):
+        details = _tripped(rule, point, answer)
+        if details is None:
+            continue
+        alert_id = _open_once(rule, point, details)
+        if alert_id is None:
+            continue
+        alert = db.session.get(Alert, alert_id)
+        opened.append(alert)
+        audit.record(Actor(), "alert.open", f"alert {alert.id}", {"point": point.code, "rule": rule.id, **details})
+        emit("alert.opened", point.unit, point, {"alert": alert_json(alert)})
+    return opened
+
+
+def alert_json(alert: Alert) -> dict:
+    return {
+        "id": alert.id,
+        "rule": alert.rule_id,
+        "kind": alert.rule.kind,
+        "unit": alert.unit.code,
+        "point": alert.point.code,
+        "status": alert.status,
+        "opened_at": alert.opened_at.isoformat(),
+        "details": alert.details,
+        "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+        "acknowledged_by": alert.acknowledged_by.username if alert.acknowledged_by else None,
+        "note": alert.note,
+    }
+
+
+def acknowledge(actor: Actor, alert: Alert, note: str) -> Alert:
+    """Someone has looked: the note says what was done; the rule may open a new alert afterwards."""
+    require_visible(actor, alert.unit_id)
+    note = clean_text(note or "").strip() if isinstance(note, str) else ""
+    if not note:
+        raise ValidationFailed(_l("Cần ghi chú khi xác nhận cảnh báo."), {"note": "required"})
+    if len(note) > NOTE_LENGTH:
+        raise ValidationFailed(_l("Ghi chú quá dài."), {"note": f"at most {NOTE_LENGTH} characters"})
+    if alert.status != "open":
+        raise Conflict(_l("Cảnh báo này đã được xác nhận."), {"status": "already acknowledged"})
+    alert.status, alert.note = "acknowledged", note
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by_id = actor.user.id if actor.user else None
+    db.session.flush()
+    audit.record(actor, "alert.acknowledge", f"alert {alert.id}", {"note": note})
+    return alert
