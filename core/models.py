@@ -387,6 +387,8 @@ class Case(db.Model):
     answer: Mapped[str | None] = mapped_column(sa.Text)
     contact_method: Mapped[str | None] = mapped_column(sa.String(16))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether the (latest) answer came by the deadline, kept when it is given so reports count it in SQL.
+    answered_on_time: Mapped[bool | None] = mapped_column()
     dismissed_reason: Mapped[str | None] = mapped_column(sa.String(500))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     overdue_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -250,17 +250,32 @@ def test_two_racing_uses_of_one_visit_code_store_one(app, point):
     assert db.session.scalar(sa.select(VisitCode.response_id)) is not None
 
 
-def test_contact_details_are_erased_after_the_retention_period(point, app, runner):
+def test_personal_data_is_erased_once_its_case_is_finished_and_the_period_over(point, app, runner):
+    from core.models import Case
+
     contact = {"name": "Trần Thị Bình", "phone": "0935000111", "consent": True}
-    old = stored(point, contact=contact, consent_text="Đồng ý")
-    fresh = stored(point, contact=contact, consent_text="Đồng ý")
-    old.contact_consent_at = utcnow() - timedelta(days=app.config["CONTACT_RETENTION_DAYS"] + 1)
+    long_ago = utcnow() - timedelta(days=app.config["CONTACT_RETENTION_DAYS"] + 1)
+    closed, waiting, dismissed, fresh = (stored(point, contact=contact, consent_text="Đồng ý") for _ in range(4))
+    cases = {c.response_id: c for c in db.session.scalars(sa.select(Case))}
+    for response in (closed, waiting, dismissed):
+        response.contact_consent_at = long_ago
+    cases[closed.id].status, cases[closed.id].closed_at = "closed", long_ago
+    cases[dismissed.id].status = "dismissed"
+    db.session.flush()
+    db.session.execute(sa.update(Case).where(Case.id == cases[dismissed.id].id).values(updated_at=long_ago))
     db.session.commit()
-    result = runner.invoke(args=["purge-contacts"])
-    assert result.exit_code == 0 and "erased from 1 answer" in result.output
+    result = runner.invoke(args=["purge-personal-data"])
+    assert result.exit_code == 0, result.output
+    assert "erased from 2 case(s) and 2 answer(s)" in result.output
     db.session.expire_all()
-    assert (old.contact_name, old.contact_phone, old.contact_consent_text) == (None, None, "Đồng ý")
-    assert (fresh.contact_name, fresh.contact_phone) == ("Trần Thị Bình", "0935000111")
+    for gone in (closed, dismissed):
+        assert (gone.contact_name, gone.contact_phone, gone.contact_consent_text) == (None, None, "Đồng ý")
+        assert (cases[gone.id].contact_name, cases[gone.id].contact_phone) == (None, None)
+        assert cases[gone.id].contact_consent_text == "Đồng ý"
+    # The citizen of the open case still waits for the reply: the contact stays, however old.
+    for kept in (waiting, fresh):
+        assert (kept.contact_name, cases[kept.id].contact_phone) == ("Trần Thị Bình", "0935000111")
+    assert runner.invoke(args=["purge-contacts"]).output.startswith("contact details erased from 0 case(s)")
 
 
 def test_same_id_from_another_point_is_a_conflict(point):

@@ -78,9 +78,9 @@ def is_overdue(case: Case, today=None) -> bool:
 
 def on_time(case: Case) -> bool | None:
     """Whether the (latest) answer came by the deadline; None while the case waits or was dismissed."""
-    if case.answered_at is None or case.status in ("new", "assigned", "reopened", "dismissed"):
+    if case.status not in ("answered", "closed"):
         return None
-    return case.answered_at.astimezone(LOCAL_TZ).date() <= case.due
+    return case.answered_on_time
 
 
 def _history(case: Case, actor: Actor, before: str | None, note: str = "") -> None:
@@ -240,6 +240,7 @@ def transition(actor: Actor, case: Case, move: Move) -> Case:
         case.assignee, note = move.assignee, move.assignee
     elif move.status == "answered":
         case.answer, case.answered_at = move.answer, now
+        case.answered_on_time = now.astimezone(LOCAL_TZ).date() <= case.due
         case.contact_method = move.contact_method or case.contact_method
         note = move.answer
     elif move.status == "dismissed":

@@ -50,6 +50,8 @@ def smtp_settings(url: str) -> dict:
         "MAIL_PASSWORD": unquote(parts.password) if parts.password else None,
         "MAIL_USE_SSL": parts.scheme == "smtps",
         "MAIL_USE_TLS": "starttls=1" in (parts.query or ""),
+        # Flask-Mail holds mail back under TESTING; a configured SMTP_URL means: send.
+        "MAIL_SUPPRESS_SEND": False,
     }
 
 

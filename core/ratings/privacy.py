@@ -55,15 +55,6 @@ def erase_expired_personal_data(actor: Actor, now: datetime | None = None) -> tu
     """
     days = retention_days()
     cutoff = (now or utcnow()) - timedelta(days=days)
-    cases = db.session.execute(
-        sa.update(Case)
-        .where(
-            _finished_cases(cutoff),
-            sa.or_(Case.contact_name.is_not(None), Case.contact_phone.is_not(None), Case.contact_email.is_not(None)),
-        )
-        .values(contact_name=None, contact_phone=None, contact_email=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
     open_case = sa.exists().where(Case.response_id == Response.id, sa.not_(_finished_cases(cutoff)))
     answers = db.session.execute(
         sa.update(Response)
@@ -73,6 +64,16 @@ def erase_expired_personal_data(actor: Actor, now: datetime | None = None) -> tu
             sa.not_(open_case),
         )
         .values(contact_name=None, contact_phone=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    cases = db.session.execute(
+        sa.update(Case)
+        .where(
+            _finished_cases(cutoff),
+            sa.or_(Case.contact_name.is_not(None), Case.contact_phone.is_not(None), Case.contact_email.is_not(None)),
+        )
+        # Erasing is not handling: the case keeps its last-updated time.
+        .values(contact_name=None, contact_phone=None, contact_email=None, updated_at=Case.updated_at)
         .execution_options(synchronize_session=False)
     ).rowcount
     audit.record(

@@ -201,6 +201,7 @@ def upgrade():
         sa.Column("answer", sa.Text(), nullable=True),
         sa.Column("contact_method", sa.String(length=16), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("answered_on_time", sa.Boolean(), nullable=True),
         sa.Column("dismissed_reason", sa.String(length=500), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("overdue_notified_at", sa.DateTime(timezone=True), nullable=True),
