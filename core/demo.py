@@ -14,12 +14,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from core.audit import Actor
+from core.cases.operations import ManualCase, Move, record_manual, transition
 from core.extensions import db
-from core.models import Answer, Point, Response, ResponseReason, Unit, User
+from core.models import Answer, Case, Point, Response, ResponseReason, Unit, User
 from core.org.accounts import create_user
 from core.org.imports import import_groups, import_units
 from core.org.periods import add_milestone, create_period, period_by_code
-from core.org.points import create_point
+from core.org.points import create_point, point_by_code
+from core.ratings.privacy import consent_text
+from core.ratings.responses import record_response
 from core.ratings.surveys import active_survey
 from core.timeutil import LOCAL_TZ, utcnow
 
@@ -58,7 +61,92 @@ def load_demo(sample_days: int = 28, seed: int = 2023) -> list[str]:
     if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0:
         added = add_sample_responses(days=sample_days, seed=seed)
         lines.append(f"sample responses added: {added}")
+    if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0:
+        lines.append(f"sample cases added: {add_sample_cases(actor)} (and an open alert at {ALERT_POINT})")
     return lines
+
+
+ALERT_POINT = "H-TAMKY-P1"
+# (unit, channel, days ago, content, the moves that bring it to its state)
+SAMPLE_CASES = (
+    ("H-HOIAN", "phone", 2, "Hỏi tiến độ hồ sơ cấp giấy chứng nhận quyền sử dụng đất", ()),
+    (
+        "H-HOIAN",
+        "paper",
+        4,
+        "Đề nghị bố trí thêm ghế chờ tại bộ phận một cửa",
+        (Move("assigned", assignee="Lê Thị Hoa"),),
+    ),
+    (
+        "H-DIENBAN",
+        "email",
+        6,
+        "Phản ánh cán bộ hướng dẫn chưa rõ thủ tục đăng ký hộ tịch",
+        (Move("answered", answer="Đã liên hệ, hướng dẫn lại thủ tục.", contact_method="phone"),),
+    ),
+    (
+        "H-TAMKY",
+        "reception",
+        9,
+        "Kiến nghị niêm yết công khai lịch tiếp công dân",
+        (
+            Move("answered", answer="Đã niêm yết tại bảng tin và cổng thông tin.", contact_method="letter"),
+            Move("closed"),
+        ),
+    ),
+    (
+        "TTT-VP",
+        "email",
+        3,
+        "Thư quảng cáo không liên quan",
+        (Move("dismissed", reason="Thư rác, không có nội dung phản ánh"),),
+    ),
+    (
+        "S-TP",
+        "phone",
+        12,
+        "Phản ánh việc trả kết quả chậm",
+        (Move("answered", answer="Đã xin lỗi và trả kết quả.", contact_method="phone"), Move("reopened")),
+    ),
+    # Received three weeks ago and still unanswered: overdue.
+    ("H-NUITHANH", "paper", 21, "Đơn kiến nghị về thái độ tiếp dân, chưa được trả lời", ()),
+)
+
+
+def add_sample_cases(actor: Actor) -> int:
+    """Cases in every state (one overdue), answers that open two more, and an open alert."""
+    now = utcnow()
+    for unit, channel, days, content, moves in SAMPLE_CASES:
+        case = record_manual(
+            actor, ManualCase(unit_code=unit, content=content, channel=channel, received_on=now - timedelta(days=days))
+        )
+        for move in moves:
+            transition(actor, case, move)
+    hoi_an = point_by_code("H-HOIAN-P1")
+    for overall, comment, contact in (
+        (1, "Phải chờ gần hai tiếng mà không ai hướng dẫn.", None),
+        (4, None, {"name": "Trần Văn Bình", "phone": "0905 123 456", "consent": True}),
+    ):
+        record_response(
+            response_id=uuid.uuid4(),
+            point=hoi_an,
+            channel="kiosk",
+            answers={"overall": overall},
+            comment=comment,
+            contact=contact,
+            consent_text=consent_text("vi") if contact else None,
+        )
+    # A bad morning at one desk: 4 of 10 answers within the hour scored low.
+    point = point_by_code(ALERT_POINT)
+    for minutes, overall in enumerate((1, 2, 5, 1, 4, 5, 2, 5, 4, 5)):
+        record_response(
+            response_id=uuid.uuid4(),
+            point=point,
+            channel="qr",
+            answers={"overall": overall},
+            answered_at=(now - timedelta(minutes=60 - 5 * minutes)).isoformat(),
+        )
+    return len(SAMPLE_CASES) + 2
 
 
 def _ensure_points(actor: Actor) -> None:
