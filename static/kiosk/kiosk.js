@@ -25,10 +25,11 @@
  *   different answers refused with 5xx in a row mean the server is down, not the answers: the pass
  *   stops the same way, so a recovering server is not flooded by the whole queue.
  * - A 429 pauses the whole queue for its Retry-After. A 401 for the current pairing shows
- *   "revoked" and keeps the queue; a 401 for an answer of an old pairing cannot be cured.
- * - Any other 4xx is a refusal for good: the answer moves to the "rejected" store with the
- *   status and the server's error code and fields (never silently dropped), and the heartbeat
- *   reports how many the tablet holds and the latest reason, at once, for the admin's device page.
+ *   "revoked" and keeps the queue.
+ * - Any other 4xx (and a 401 for an answer of an old pairing) is a refusal for good: the answer
+ *   moves to the "rejected" store with the status and the server's error code and fields (never
+ *   silently dropped), and the heartbeat reports how many the tablet holds and the latest reason
+ *   at once, for the admin's device page. Only 408, a proxy's "send it again", is retried.
  */
 (function () {
   "use strict";

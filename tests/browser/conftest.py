@@ -64,10 +64,14 @@ def playwright_instance():
         pytest.fail(f"Debian's chromium is required at {CHROMIUM} (make test installs it as root)")
     from playwright.sync_api import sync_playwright
 
-    # Without it, context.route and the request events never see what a service worker fetches
-    # itself (the kiosk's worker fetches the survey network-first): a "cut" link would leak those
-    # requests to the server. Read by Playwright's driver when it starts, so it is set before.
+    # context.route and the request events must see what a service worker fetches itself (the
+    # kiosk's worker fetches the survey network-first), or a "cut" link leaks those requests to the
+    # server. Older Playwright needs this variable, read by its driver when it starts (so it is set
+    # before); since microsoft/playwright#37868 (1.65 here) that is the default, the variable is no
+    # longer read and PLAYWRIGHT_DISABLE_SERVICE_WORKER_NETWORK would opt out. The kiosk's offline
+    # test proves the worker's own fetch is cut, whichever applies.
     os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
+    os.environ.pop("PLAYWRIGHT_DISABLE_SERVICE_WORKER_NETWORK", None)
     with sync_playwright() as playwright:
         yield playwright
 

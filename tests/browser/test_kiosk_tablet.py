@@ -6,6 +6,7 @@ flagging and survey updates. Every check ends in the database."""
 from __future__ import annotations
 
 import collections
+import json
 import re
 import time
 import uuid
@@ -78,6 +79,7 @@ def serve(make_app):
         statuses: list[tuple[str, int]] = []
         posted: list[tuple[str | None, int]] = []
         heartbeats: list[dict] = []
+        bodies: list[str] = []  # the raw JSON of every POST of an answer, as the tablet sent it
         # The application down behind a gateway that still answers: 503 on the kiosk write path.
         outage = {"down": False}
         # One answer the application refuses: the first id it sees (or `id`), with `status`, while
@@ -91,6 +93,7 @@ def serve(make_app):
                 heartbeats.append(request.get_json(silent=True) or {})
             if request.path != RESPONSES or request.method != "POST":
                 return None
+            bodies.append(request.get_data(as_text=True))
             if outage["down"]:
                 response = flask.jsonify(error={"code": "unavailable", "message": "application down", "fields": {}})
                 response.headers["Retry-After"] = "1"
@@ -124,6 +127,7 @@ def serve(make_app):
         server.statuses = statuses
         server.posted = posted
         server.heartbeats = heartbeats
+        server.bodies = bodies
         server.arrivals = arrivals
         server.outage = outage
         server.refuse = refuse
@@ -224,17 +228,17 @@ def quick_answer(page, label: str) -> None:
 
 
 class Link:
-    """The office Wi-Fi between one tablet and the server. Cut, every kiosk API request the browser
-    makes fails as a dropped connection before it leaves the tablet: the page's own and the service
-    worker's (PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS, see conftest.py). Chromium's offline
-    emulation is not used: it does not cover the worker and let requests slip through on reload."""
+    """The office Wi-Fi between the tablet and the server. Cut, every kiosk API request the browser
+    makes fails as a dropped connection before it leaves the tablet: the page's own and those the
+    service worker makes itself (it fetches the survey network-first; see conftest.py). Chromium's
+    offline emulation is not used: it let requests slip through while a reloaded page attached."""
 
     PATTERN = "**/api/v1/kiosk/**"
+    PROBE = "/api/v1/kiosk/link-probe"
 
-    def __init__(self, context):
-        self.context = context
+    def __init__(self, page):
+        self.page = page
         self.aborted: list[tuple[str, str, bool]] = []  # (method, path, fetched by the service worker)
-        self.down = False
 
     def _abort(self, route):
         request = route.request
@@ -243,17 +247,32 @@ class Link:
         route.abort("internetdisconnected")
 
     def cut(self):
-        self.context.route(self.PATTERN, self._abort)
-        self.down = True
+        page = self.page
+        # A route installed within a moment of the worker claiming the page (right after pairing)
+        # never sees that page's requests again, nor do the request events: they reach the server
+        # (Playwright 1.65, Chromium; a page loaded under its worker is not affected). So the page is
+        # loaded under its worker first, as on any tablet that has started the kiosk once before.
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+        if not page.evaluate("() => (performance.getEntriesByType('navigation')[0] || {}).workerStart > 0"):
+            page.reload()
+            expect(page.locator("#s-start")).to_be_visible()
+            page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+        page.context.route(self.PATTERN, self._abort)
+        # Proof that it holds: a request of the page's own now fails before it leaves the tablet (had it
+        # leaked, the server would answer 404 and change nothing).
+        outcome = page.evaluate(
+            "url => fetch(url, {method: 'POST', body: '{}', cache: 'no-store'}).then(r => r.status, () => 'cut')",
+            self.PROBE,
+        )
+        assert outcome == "cut", f"the cut link let a request through (the server answered {outcome})"
 
     def restore(self):
-        self.context.unroute(self.PATTERN, self._abort)
-        self.down = False
+        self.page.context.unroute(self.PATTERN, self._abort)
 
 
 @pytest.fixture
-def link(tablet):
-    return Link(tablet)
+def link(page):
+    return Link(page)
 
 
 def queue_badge(page):
@@ -573,6 +592,12 @@ def test_control_characters_and_a_lone_surrogate_in_free_text_are_cleaned_not_re
     [stored] = wait_rows(server, 1)
     assert stored.comment == "Chờ lâu\ufffd quá!\nCảm ơn"
     assert stored.contact_name == "Nguyễn Văn A" and stored.contact_phone == "0905 123 456"
+    # The tablet cleaned it before queueing (the server cleans again, defence in depth).
+    [raw] = server.bodies
+    assert not re.search(r"\\u00[01][0-9a-f]|\\ud[89a-f][0-9a-f]{2}", raw.lower()), raw  # no control, no surrogate
+    sent = json.loads(raw)
+    assert sent["comment"] == "Chờ lâu\ufffd quá!\nCảm ơn"
+    assert sent["contact"] == {"name": "Nguyễn Văn A", "phone": "0905 123 456", "consent": True}
     assert [status for i, status in server.posted] == [201]
     expect(page.locator("#queue")).to_be_hidden()
     assert idb(page, "queue") == [] and idb(page, "rejected") == []
