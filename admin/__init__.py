@@ -1,7 +1,24 @@
-"""Door 3: the admin area (login, management, reports, exports) and the admin JSON API."""
+"""Door 3: the admin area (login, management, reports, exports) and the admin JSON API.
+
+CTFd's layout: the blueprint is created here and each screen is a module beside it that imports
+`bp` and one access decorator (`admin.access`); every form is a class in `admin.forms`.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, cli_group=None)
 
-from admin import api, auth, common, manage, reports, routes  # noqa: E402,F401  (routes attach themselves to bp)
+from admin import (  # noqa: E402,F401  (the screens attach their routes to bp)
+    accounts,
+    api,
+    audit,
+    devices,
+    exports,
+    formatting,
+    periods,
+    points,
+    reports,
+    surveys,
+    units,
+    users,
+)

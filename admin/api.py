@@ -1,21 +1,19 @@
-"""Admin JSON API under /api/v1: units, points, the satisfaction report, the OpenAPI document."""
+"""Admin JSON API under /api/v1: units, points, the satisfaction report, the OpenAPI document.
+Every answer is cut to the caller's scope (g.scope)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify
 
 from admin import bp
-from admin.auth import api_login_required
-from admin.common import EARLIEST, LATEST
-from core.errors import ValidationFailed
+from admin.access import api_login_required
+from admin.report_filter import date_range
 from core.extensions import db
 from core.links import survey_url
 from core.models import CompetitionGroup, Point, Unit
 from core.openapi import openapi_document
-from core.reporting.queries import default_range, satisfaction_by_unit
+from core.reporting.queries import satisfaction_by_unit
 
 
 def _scoped(query, column):
@@ -50,36 +48,10 @@ def points():
     return jsonify([{"code": p.code, "name": p.name, "unit": p.unit.code, "survey_url": survey_url(p)} for p in rows])
 
 
-def parse_date_range() -> tuple[date, date]:
-    """`from`/`to` as local YYYY-MM-DD dates, both included; the last 30 days by default."""
-    fields = {}
-    parsed = {}
-    for name in ("from", "to"):
-        value = request.args.get(name)
-        if value is None:
-            continue
-        try:
-            parsed[name] = date.fromisoformat(value)
-        except ValueError:
-            fields[name] = "must be a date YYYY-MM-DD"
-            continue
-        if not EARLIEST <= parsed[name] <= LATEST:
-            fields[name] = f"must be between {EARLIEST} and {LATEST}"
-    if fields:
-        raise ValidationFailed("Khoảng thời gian không hợp lệ.", fields)
-    first, last = default_range(parsed.get("to"))
-    first = parsed.get("from", first)
-    if first > last:
-        raise ValidationFailed("Khoảng thời gian không hợp lệ.", {"from": "must not be after to"})
-    if (last - first).days > 3660:
-        raise ValidationFailed("Khoảng thời gian quá dài.", {"from": "at most ten years"})
-    return first, last
-
-
 @bp.get("/api/v1/reports/satisfaction")
 @api_login_required
 def satisfaction():
-    first, last = parse_date_range()
+    first, last = date_range()
     # core.reporting.queries ranks among every unit of a group before cutting the rows to the scope.
     rows = satisfaction_by_unit(first, last, g.scope, current_app.config["MIN_SAMPLE"])
     response = jsonify([row.as_dict() for row in rows])

@@ -1,22 +1,22 @@
-"""Report screens, charts and exports. Every figure comes from `core.reporting.queries` / `core.ratings.scoring`."""
+"""Report screens and charts. Every figure comes from `core.reporting.queries` / `core.ratings.scoring`,
+always for the filter's scope (the caller's units, or one unit of them)."""
 
 from __future__ import annotations
 
 import hashlib
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, g, render_template, request, url_for
+from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
-from admin.auth import access
-from admin.common import MAX_PAGE, ReportFilter, criteria_columns, milestones_for, periods, report_filter, unit_tree
+from admin.access import access
+from admin.report_filter import ReportFilter, report_filter, unit_tree
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.models import CompetitionGroup, Point, Unit
+from core.models import CompetitionGroup, CompetitionPeriod, Milestone, Point, Unit
 from core.reporting import exports
 from core.reporting import queries as reports
-from core.timeutil import utcnow
 
 VIEWS = {
     "units": _l("Theo đơn vị"),
@@ -31,27 +31,42 @@ VIEWS = {
 }
 CHARTS = ("trend", "reasons", "heatmap", "channels", "criteria", "units")
 COMMENTS_PER_PAGE = 50
-# openpyxl writes about 100,000 cells a second: past this many answers the workbook's raw sheet
-# keeps the newest ones and points to the raw CSV, which has them all.
-RAW_XLSX_LIMIT = 20_000
-RAW_CSV_LIMIT = 1_000_000
+MAX_PAGE = 100_000
 
 
-def _min_sample() -> int:
+def min_sample() -> int:
     return current_app.config["MIN_SAMPLE"]
 
 
+def criteria_columns() -> list[tuple[str, str]]:
+    labels = reports.criterion_labels()
+    return [(code, labels.get(code, code)) for code in reports.criterion_order()]
+
+
+def milestones_for(f: ReportFilter) -> list[tuple[str, str]]:
+    query = sa.select(Milestone.due_date, Milestone.name).order_by(Milestone.due_date)
+    if f.period is not None:
+        query = query.where(Milestone.period_id == f.period.id)
+    else:
+        query = query.where(Milestone.due_date >= f.first, Milestone.due_date <= f.last)
+    return [(when.isoformat(), name) for when, name in db.session.execute(query)]
+
+
 def unit_rows(f: ReportFilter) -> list[reports.UnitSatisfaction]:
-    """Units in the filter's scope, ranked against their whole group (aggregate ranks may be shown
-    to every unit; only the rows of the scope are returned)."""
-    rows = reports.satisfaction_by_unit(f.first, f.last, None, _min_sample())
-    if f.scope is None:
-        return rows
-    codes = set(db.session.scalars(sa.select(Unit.code).where(Unit.id.in_(f.scope))))
-    return [row for row in rows if row.unit in codes]
+    """Units in the filter's scope, each ranked against its whole group (the query ranks among
+    every unit first, then cuts the rows to the scope)."""
+    return reports.satisfaction_by_unit(f.first, f.last, f.scope, min_sample())
 
 
-def _comment_filters(f: ReportFilter) -> dict:
+def ranking_rows(f: ReportFilter) -> list[reports.UnitSatisfaction]:
+    """Every unit of the province, by group and rank: aggregate figures only, which every account
+    may compare itself against (no point, comment or answer of another unit is behind them)."""
+    rows = reports.satisfaction_by_unit(f.first, f.last, None, min_sample())
+    return sorted(rows, key=lambda r: (r.group or "~", r.rank or 10_000, -(r.index or -1.0), r.unit))
+
+
+def comment_filters() -> dict:
+    """The comment list's own filters: `score` (1–5), `point` (a code) and `page`."""
     fields = {}
     score = request.args.get("score") or None
     if score is not None:
@@ -64,15 +79,8 @@ def _comment_filters(f: ReportFilter) -> dict:
         fields["page"] = "a positive integer"
     point = (request.args.get("point") or "").strip() or None
     if fields:
-        raise ValidationFailed("Bộ lọc ý kiến không hợp lệ.", fields)
+        raise ValidationFailed(_l("Bộ lọc ý kiến không hợp lệ."), fields)
     return {"score": score, "point": point, "page": int(page)}
-
-
-def ranking_rows(f: ReportFilter) -> list[reports.UnitSatisfaction]:
-    """Every unit of the province, by group and rank: aggregate figures only, which every account
-    may compare itself against (no point, comment or answer of another unit is behind them)."""
-    rows = reports.satisfaction_by_unit(f.first, f.last, None, _min_sample())
-    return sorted(rows, key=lambda r: (r.group or "~", r.rank or 10_000, -(r.index or -1.0), r.unit))
 
 
 def collect(view: str, f: ReportFilter):
@@ -81,52 +89,43 @@ def collect(view: str, f: ReportFilter):
     if view == "ranking":
         return ranking_rows(f)
     if view == "points":
-        return reports.satisfaction_by_point(f.first, f.last, f.scope, _min_sample())
-    if view == "criteria":
-        return reports.criteria_summary(f.first, f.last, f.scope)
-    if view == "reasons":
-        return reports.reason_counts(f.first, f.last, f.scope)
-    if view == "heatmap":
-        return reports.heatmap(f.first, f.last, f.scope)
-    if view == "trend":
-        return reports.weekly_trend(f.first, f.last, f.scope)
-    if view == "channels":
-        return reports.channel_figures(f.first, f.last, f.scope)
-    raise ValueError(view)
+        return reports.satisfaction_by_point(f.first, f.last, f.scope, min_sample())
+    queries = {
+        "criteria": reports.criteria_summary,
+        "reasons": reports.reason_counts,
+        "heatmap": reports.heatmap,
+        "trend": reports.weekly_trend,
+        "channels": reports.channel_figures,
+    }
+    return queries[view](f.first, f.last, f.scope)
 
 
-def table_for(view: str, f: ReportFilter, data) -> exports.Table:
-    criteria = criteria_columns()
-    if view == "units":
-        return exports.unit_table(data, criteria)
-    if view == "ranking":
-        table = exports.unit_table(data, criteria)
-        table.title = "Xếp hạng"
+def table_for(view: str, data) -> exports.Table:
+    if view in ("units", "ranking"):
+        table = exports.unit_table(data, criteria_columns())
+        if view == "ranking":
+            table.title = "Xếp hạng"
         return table
     if view == "points":
-        return exports.point_table(data, criteria)
-    if view == "criteria":
-        return exports.criteria_table(data)
-    if view == "reasons":
-        return exports.reason_table(data)
-    if view == "heatmap":
-        return exports.heatmap_table(data)
+        return exports.point_table(data, criteria_columns())
     if view == "trend":
         return exports.group_table("Xu hướng tuần", "Tuần bắt đầu", data)
     if view == "channels":
         return exports.group_table("Kênh", "Kênh đánh giá", data)
-    raise ValueError(view)
+    tables = {"criteria": exports.criteria_table, "reasons": exports.reason_table, "heatmap": exports.heatmap_table}
+    return tables[view](data)
 
 
 def _context(f: ReportFilter, view: str | None = None) -> dict:
+    periods = db.session.scalars(sa.select(CompetitionPeriod).order_by(CompetitionPeriod.start_date.desc()))
     return {
         "f": f,
         "view": view,
         "views": VIEWS,
-        "periods": periods(),
+        "periods": list(periods),
         "tree": unit_tree(g.scope),
         "criteria": criteria_columns(),
-        "min_sample": _min_sample(),
+        "min_sample": min_sample(),
     }
 
 
@@ -142,38 +141,33 @@ def index():
     )
 
 
-@bp.get("/admin/reports/<view>")
-@access("read")
-def report(view: str):
-    if view not in VIEWS:
-        abort(404)
-    f = report_filter()
-    context = _context(f, view)
-    if view == "comments":
-        filters = _comment_filters(f)
-        total, rows = reports.comments(
-            f.first,
-            f.last,
-            f.scope,
-            score=filters["score"],
-            point_code=filters["point"],
-            limit=COMMENTS_PER_PAGE,
-            offset=(filters["page"] - 1) * COMMENTS_PER_PAGE,
-        )
-        point_query = sa.select(Point.code, Point.name).order_by(Point.code)
-        if f.scope is not None:
-            point_query = point_query.where(Point.unit_id.in_(f.scope))
-        pages = max(1, -(-total // COMMENTS_PER_PAGE))
-        return render_template(
-            "admin/report_comments.html",
-            rows=rows,
-            total=total,
-            pages=pages,
-            filters=filters,
-            points=db.session.execute(point_query).all(),
-            **context,
-        )
-    data = collect(view, f)
+def _comments_page(f: ReportFilter, context: dict):
+    filters = comment_filters()
+    total, rows = reports.comments(
+        f.first,
+        f.last,
+        f.scope,
+        score=filters["score"],
+        point_code=filters["point"],
+        limit=COMMENTS_PER_PAGE,
+        offset=(filters["page"] - 1) * COMMENTS_PER_PAGE,
+    )
+    point_query = sa.select(Point.code, Point.name).order_by(Point.code)
+    if f.scope is not None:
+        point_query = point_query.where(Point.unit_id.in_(f.scope))
+    pages = max(1, -(-total // COMMENTS_PER_PAGE))
+    return render_template(
+        "admin/report_comments.html",
+        rows=rows,
+        total=total,
+        pages=pages,
+        filters=filters,
+        points=db.session.execute(point_query).all(),
+        **context,
+    )
+
+
+def _view_extras(view: str, f: ReportFilter, data) -> dict:
     extra = {}
     if view == "heatmap":
         extra["grid"] = _heat_grid(data)
@@ -188,7 +182,20 @@ def report(view: str):
         if f.scope is not None:
             query = query.where(Unit.id.in_(f.scope))
         extra["mine"] = set(db.session.scalars(query))
-    return render_template(f"admin/report_{view}.html", rows=data, **extra, **context)
+    return extra
+
+
+@bp.get("/admin/reports/<view>")
+@access("read")
+def report(view: str):
+    if view not in VIEWS:
+        abort(404)
+    f = report_filter()
+    context = _context(f, view)
+    if view == "comments":
+        return _comments_page(f, context)
+    data = collect(view, f)
+    return render_template(f"admin/report_{view}.html", rows=data, **_view_extras(view, f, data), **context)
 
 
 def _heat_grid(cells: list[reports.HeatCell]) -> dict:
@@ -197,6 +204,17 @@ def _heat_grid(cells: list[reports.HeatCell]) -> dict:
     values = {(c.weekday, c.hour): c for c in cells}
     peak = max((c.responses for c in cells), default=0)
     return {"hours": span, "cells": values, "peak": peak, "weekdays": reports.WEEKDAYS_VI}
+
+
+def _draw(charts, name: str, fmt: str, f: ReportFilter) -> bytes:
+    if name == "trend":
+        return charts.render(charts.draw_trend, fmt, collect("trend", f), milestones_for(f))
+    if name == "units":
+        rows = unit_rows(f)
+        return charts.render(charts.draw_units, fmt, rows, min_sample(), width=8, height=charts.units_height(len(rows)))
+    if name == "heatmap":
+        return charts.render(charts.draw_heatmap, fmt, collect("heatmap", f), width=9, height=3.6)
+    return charts.render(getattr(charts, f"draw_{name}"), fmt, collect(name, f))
 
 
 @bp.get("/admin/charts/<name>.<fmt>")
@@ -213,121 +231,8 @@ def chart(name: str, fmt: str):
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-
-        def draw() -> bytes:
-            if name == "trend":
-                return charts.render(charts.draw_trend, fmt, collect("trend", f), milestones_for(f))
-            if name == "units":
-                rows = unit_rows(f)
-                return charts.render(
-                    charts.draw_units, fmt, rows, _min_sample(), width=8, height=charts.units_height(len(rows))
-                )
-            if name == "heatmap":
-                return charts.render(charts.draw_heatmap, fmt, collect("heatmap", f), width=9, height=3.6)
-            return charts.render(getattr(charts, f"draw_{name}"), fmt, collect(name, f))
-
-        response = Response(charts.cached(key, draw), mimetype=charts.FORMATS[fmt])
+        response = Response(charts.cached(key, lambda: _draw(charts, name, fmt, f)), mimetype=charts.FORMATS[fmt])
     response.set_etag(etag)
     # Revalidate every time: a new answer changes the ETag, an unchanged scope answers 304.
     response.headers["Cache-Control"] = "private, no-cache"
     return response
-
-
-def _filename(f: ReportFilter, stem: str, ext: str) -> str:
-    scope = f.unit.code if f.unit is not None else ("tinh" if g.scope is None else "don-vi")
-    return f"bao-cao-{stem}-{scope}-{f.first.isoformat()}-{f.last.isoformat()}.{ext}"
-
-
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def workbook_tables(f: ReportFilter) -> list[exports.Table]:
-    criteria = criteria_columns()
-    summary = reports.scope_summary(f.first, f.last, f.scope)
-    _total, comment_rows = reports.comments(f.first, f.last, f.scope, limit=100_000)
-    raw = reports.raw_answers(f.first, f.last, f.scope, limit=RAW_XLSX_LIMIT + 1)
-    overview = exports.summary_table(f.first, f.last, f.scope_name, summary)
-    if len(raw) > RAW_XLSX_LIMIT:
-        raw = raw[1:]
-        overview.rows.append(
-            [
-                "Sheet “Câu trả lời”",
-                f"{RAW_XLSX_LIMIT:,} lượt gần nhất; tải “raw.csv” để có đủ mọi lượt".replace(",", "."),
-            ]
-        )
-    return [
-        overview,
-        *(table_for(view, f, collect(view, f)) for view in VIEWS if view != "comments"),
-        exports.comment_table(comment_rows),
-        exports.raw_table(raw, criteria),
-    ]
-
-
-@bp.get("/admin/exports/report.xlsx")
-@access("read")
-def export_xlsx():
-    f = report_filter()
-    data = exports.xlsx_bytes(workbook_tables(f))
-    return _download(
-        data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _filename(f, "hai-long", "xlsx")
-    )
-
-
-@bp.get("/admin/exports/<view>.csv")
-@access("read")
-def export_csv(view: str):
-    if view not in VIEWS and view != "raw":
-        abort(404)
-    f = report_filter()
-    if view == "raw":
-        table = exports.raw_table(
-            reports.raw_answers(f.first, f.last, f.scope, limit=RAW_CSV_LIMIT), criteria_columns()
-        )
-    elif view == "comments":
-        filters = _comment_filters(f)
-        _total, rows = reports.comments(
-            f.first, f.last, f.scope, score=filters["score"], point_code=filters["point"], limit=100_000
-        )
-        table = exports.comment_table(rows)
-    else:
-        table = table_for(view, f, collect(view, f))
-    return _download(exports.csv_bytes(table), "text/csv; charset=utf-8", _filename(f, view, "csv"))
-
-
-@bp.get("/admin/exports/report.pdf")
-@access("read")
-def export_pdf():
-    from core.reporting.charts import cached
-    from core.reporting.meeting_report import meeting_report_pdf
-
-    f = report_filter()
-    title = f.period.name if f.period is not None else "Báo cáo mức độ hài lòng"
-    key = ("meeting-pdf", title, f.first, f.last, f.scope_key, f.scope_name, reports.answers_version(f.scope))
-    data = cached(
-        key,
-        lambda: meeting_report_pdf(
-            title=title,
-            first=f.first,
-            last=f.last,
-            scope=f.scope,
-            scope_name=f.scope_name,
-            min_sample=_min_sample(),
-            milestones=milestones_for(f),
-            generated=utcnow(),
-        ),
-    )
-    return _download(data, "application/pdf", _filename(f, "hop", "pdf"))
-
-
-@bp.app_context_processor
-def report_links():
-    def report_url(endpoint: str, f: ReportFilter | None, **values):
-        args = f.args() if f is not None else {}
-        args.update({k: v for k, v in values.items() if v not in (None, "")})
-        return url_for(endpoint, **args)
-
-    return {"report_url": report_url}

@@ -3,6 +3,10 @@ caller's own unit and for another unit. A new route that is not classified here 
 
 from __future__ import annotations
 
+import io
+import re
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from flask import url_for
@@ -73,11 +77,18 @@ EXTRA_VALUES = {
     "admin.export_csv": {"view": "units"},
     "admin.point_poster": {"fmt": "png"},
 }
+# A valid submission of each form, so the route's success (or its scope check) is what answers.
 FORMS = {
     "admin.user_new": lambda role: {"username": f"new-{role}", "role": "viewer", "unit": "H-HOIAN"},
     "admin.point_visit_slips": lambda role: {"count": "2"},
     "admin.device_rename": lambda role: {"name": "Quầy 1"},
     "admin.point_rename": lambda role: {"name": "Bộ phận tiếp công dân"},
+    "admin.point_new": lambda role: {"code": f"H-HOIAN-{role}", "name": "Quầy mới", "unit": "H-HOIAN"},
+    "admin.milestone_add": lambda role: {"kind": "other", "name": "Mốc", "due_date": "2024-03-01"},
+    "admin.import_file": lambda role: {
+        "kind": "groups",
+        "file": (io.BytesIO(b"code,name,leader_unit\ncum-x,Cum X,\n"), "khoi.csv"),
+    },
 }
 USERNAMES = {"province_admin": "admin", "unit_manager": "hoian", "viewer": "xem"}
 
@@ -148,12 +159,10 @@ def _expected(level: str, kind: str | None, role: str, label: str, endpoint: str
     if role not in ALLOWED[level]:
         return {403}
     if label == "other" and role != "province_admin":
-        if kind == "unit" and role == "unit_manager":
-            return {403}  # a report filter naming another unit
-        if kind in ("point", "device", "user") and role == "unit_manager":
-            return {404}  # another unit's object is answered as if it did not exist
+        if kind in ("unit", "point", "device", "user") and role == "unit_manager":
+            return {404}  # another unit's object (or a filter naming another unit) does not exist for it
         if kind == "token":
-            return {404}
+            return {404}  # someone else's token
     return {200, 302}
 
 
@@ -179,6 +188,8 @@ def test_role_route_matrix(demo, role):
             else:
                 form = FORMS.get(rule.endpoint, lambda _r: {})(role)
                 response = client.post(url, data={**form, "csrf_token": token})
+            if label == "other" and role in ALLOWED.get(level, ()):
+                assert response.status_code != 403, f"{role} {url}: 403 for another unit's object"
             expected = _expected(level, kind, role, label, rule.endpoint)
             checked += 1
             if response.status_code not in expected:
@@ -190,3 +201,28 @@ def test_role_route_matrix(demo, role):
                 assert "/admin/login" not in (response.location or ""), url
     assert not failures, "\n".join(failures)
     assert checked >= len(ROUTES)
+
+
+def test_the_admin_door_never_commits_or_rolls_back():
+    """One transaction owner (core.transactions): the door only parses, calls the core, renders."""
+    admin = Path(__file__).resolve().parent.parent / "admin"
+    sources = sorted(admin.rglob("*.py"))
+    assert len(sources) >= 10
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\b(commit|rollback)\s*\(", line)
+    ]
+    assert offenders == []
+
+
+def test_the_admin_door_parses_no_form_by_hand():
+    """Every form is a WTForms class (admin/forms.py): no view reads request.form or request.files."""
+    admin = Path(__file__).resolve().parent.parent / "admin"
+    offenders = [
+        path.name
+        for path in admin.rglob("*.py")
+        if re.search(r"request\.(form|files)\b", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -34,9 +34,31 @@ def test_login_page_is_vietnamese_and_logs_in(demo, auth, client):
 
 def test_wrong_password_stays_on_form(demo, auth, client):
     response = auth.login("admin", "wrong-password")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Sai tên đăng nhập hoặc mật khẩu." in response.get_data(as_text=True)
     assert client.get("/admin/").status_code == 302
+    assert ("login", "admin") not in _audit_actions(demo)
+
+
+def test_an_empty_login_form_names_its_fields(demo, client):
+    token = csrf_token(client.get("/admin/login").get_data(as_text=True))
+    response = client.post("/admin/login", data={"username": "  ", "password": "", "csrf_token": token})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.count("Vui lòng điền mục này.") == 2
+    assert not [row for row in _audit_actions(demo) if row[0] == "login"]
+
+
+def test_login_is_audited_with_its_actor(demo, auth):
+    auth.login()
+    with demo.app_context():
+        row = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "login"))
+        assert row.user.username == "admin" and row.target == "admin" and row.device_id is None
+
+
+def test_the_next_page_survives_the_login_form(demo, client):
+    page = client.get("/admin/login?next=/admin/reports/points").get_data(as_text=True)
+    assert 'action="/admin/login?next=/admin/reports/points"' in page
 
 
 def test_login_starts_a_new_session(demo, client, auth):
@@ -86,16 +108,23 @@ def test_logout_without_csrf_token_is_refused(demo, auth, client):
 def test_password_change(demo, auth, client):
     auth.login()
     token = token_from(client, "/admin/password")
-    bad = client.post(
-        "/admin/password",
-        data={"current": "nope-nope", "new": "a-new-pass-123", "confirm": "a-new-pass-123", "csrf_token": token},
-    )
-    assert "Mật khẩu hiện tại không đúng." in bad.get_data(as_text=True)
-    mismatch = client.post(
-        "/admin/password",
-        data={"current": "demo-admin-2026", "new": "a-new-pass-123", "confirm": "other-pass-123", "csrf_token": token},
-    )
-    assert "không khớp" in mismatch.get_data(as_text=True)
+    with demo.app_context():
+        before = db.session.scalar(sa.select(User.password_hash).where(User.username == "admin"))
+    refused = {
+        "Mật khẩu hiện tại không đúng.": ("nope-nope", "a-new-pass-123", "a-new-pass-123"),
+        "không khớp": ("demo-admin-2026", "a-new-pass-123", "other-pass-123"),
+        "Mật khẩu mới cần từ 8 đến 256 ký tự.": ("demo-admin-2026", "short", "short"),
+        "Mật khẩu mới phải khác mật khẩu hiện tại.": ("demo-admin-2026", "demo-admin-2026", "demo-admin-2026"),
+    }
+    for message, (current, new, confirm) in refused.items():
+        bad = client.post(
+            "/admin/password", data={"current": current, "new": new, "confirm": confirm, "csrf_token": token}
+        )
+        assert bad.status_code == 422, message
+        assert message in bad.get_data(as_text=True)
+    with demo.app_context():
+        assert db.session.scalar(sa.select(User.password_hash).where(User.username == "admin")) == before
+    assert ("password.change", "admin") not in _audit_actions(demo)
     ok = client.post(
         "/admin/password",
         data={"current": "demo-admin-2026", "new": "a-new-pass-123", "confirm": "a-new-pass-123", "csrf_token": token},
@@ -158,7 +187,7 @@ def test_login_throttle_by_address_lets_ten_attempts_through(demo, client):
         ).status_code
         for i in range(11)
     ]
-    assert statuses[:10] == [200] * 10
+    assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
 
 
@@ -182,5 +211,5 @@ def test_login_throttle_guards_each_username(demo, make_app):
                 environ_base=environ,
             ).status_code
         )
-    assert statuses[:20] == [200] * 20
+    assert statuses[:20] == [422] * 20
     assert statuses[20] == 429

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 from PIL import Image
 
+from core.audit import Actor
 from core.extensions import db
 from core.models import (
+    ApiToken,
     AuditLog,
     CompetitionGroup,
     CompetitionPeriod,
     KioskDevice,
     Milestone,
+    PairingCode,
     Point,
     Survey,
     Unit,
     User,
     VisitCode,
 )
-from core.org.devices import device_for_token, pair_device
+from core.org.accounts import create_api_token, create_user
+from core.org.devices import create_pairing_code, device_for_token, pair_device
+from core.ratings.surveys import CriterionSpec, create_version
 from tests.conftest import committing, csrf_token
 from tests.test_admin_support import login_as, token_from
 
@@ -81,11 +89,12 @@ def test_a_bad_import_changes_nothing_and_names_the_lines(demo):
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)
+    assert response.status_code == 422
     assert "Không nhập được tệp bad.csv" in html and "line 3: unknown parent" in html
     with demo.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == before
-    missing = client.post("/admin/units/import", data={"kind": "units", "csrf_token": token}, follow_redirects=True)
-    assert "Chọn loại dữ liệu" in missing.get_data(as_text=True)
+    missing = client.post("/admin/units/import", data={"kind": "units", "csrf_token": token})
+    assert missing.status_code == 422 and "Chọn tệp .csv hoặc .xlsx." in missing.get_data(as_text=True)
 
 
 def test_groups_are_created_and_updated(demo):
@@ -164,7 +173,7 @@ def test_devices_pair_rename_revoke_and_last_seen(demo):
         assert device.name == "Quầy 1 Hội An" and device.revoked_at is not None
         assert device_for_token(device_token) is None
     assert "đã thu hồi" in client.get("/admin/devices").get_data(as_text=True)
-    assert _actions(demo)[-3:] == ["device.pairing_code", "device.rename", "device.revoke"]
+    assert _actions(demo)[-4:] == ["device.pairing_code", "device.pair", "device.rename", "device.revoke"]
 
 
 def test_survey_edit_makes_a_new_version_and_activation_is_exclusive(demo):
@@ -180,7 +189,10 @@ def test_survey_edit_makes_a_new_version_and_activation_is_exclusive(demo):
         f"/admin/surveys/{old_id}/edit",
         data={"title": "T", "scale": "3", "criteria": "only | x | ? | không |", "reasons": "", "csrf_token": token},
     )
-    assert "Cần ít nhất một tiêu chí bắt buộc" in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "cần ít nhất một tiêu chí bắt buộc" in bad.get_data(as_text=True)
+    assert "at least one required criterion" in bad.get_data(as_text=True)  # the core's detail
+    assert "only | x | ? | không |" in bad.get_data(as_text=True)  # what was typed stays in the box
     form = {
         "title": "Khảo sát rút gọn",
         "scale": "3",
@@ -220,9 +232,8 @@ def test_periods_and_milestones(demo):
     wrong = client.post(
         "/admin/periods",
         data={"code": "x", "name": "x", "start_date": "2025-12-31", "end_date": "2025-01-01", "csrf_token": token},
-        follow_redirects=True,
     )
-    assert "bắt đầu trước kết thúc" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Ngày kết thúc phải sau ngày bắt đầu." in wrong.get_data(as_text=True)
     with demo.app_context():
         period_id = db.session.scalar(sa.select(CompetitionPeriod.id).where(CompetitionPeriod.code == "2025"))
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CompetitionPeriod)) == 2
@@ -250,12 +261,11 @@ def test_unit_manager_manages_only_viewers_of_its_unit(demo):
         "/admin/users/new", data={"username": "xem-ha", "role": "viewer", "unit": "H-HOIAN", "csrf_token": token}
     )
     password = _secret(created)
-    assert (
-        client.post(
-            "/admin/users/new", data={"username": "q", "role": "unit_manager", "unit": "H-HOIAN", "csrf_token": token}
-        ).status_code
-        == 403
+    # A role it may not grant is a refused form (422), not another unit's object.
+    refused = client.post(
+        "/admin/users/new", data={"username": "q", "role": "unit_manager", "unit": "H-HOIAN", "csrf_token": token}
     )
+    assert refused.status_code == 422 and "Bạn không cấp được vai trò này." in refused.get_data(as_text=True)
     assert (
         client.post(
             "/admin/users/new", data={"username": "q", "role": "viewer", "unit": "H-TAMKY", "csrf_token": token}
@@ -281,7 +291,7 @@ def test_unit_manager_manages_only_viewers_of_its_unit(demo):
     response = other.post(
         "/admin/login", data={"username": "xem-ha", "password": _secret(reset), "csrf_token": csrf_token(page)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422 and other.get("/admin/").status_code == 302
     # Nobody locks themselves out.
     assert client.post(f"/admin/users/{manager_id}/active", data={"csrf_token": token}).status_code == 403
     assert _actions(demo)[-3:] == ["user.create", "user.reset_password", "user.deactivate"]
@@ -360,7 +370,7 @@ def test_unit_edit_moves_and_regroups_but_refuses_a_loop(demo):
         f"/admin/units/{root_id}/edit",
         data={"name": "Thanh tra tỉnh", "kind": "province", "parent": "H-HOIAN", "group": "", "csrf_token": token},
     )
-    assert loop.status_code == 200 and "đơn vị cấp dưới của nó" in loop.get_data(as_text=True)
+    assert loop.status_code == 422 and "đơn vị cấp dưới của nó" in loop.get_data(as_text=True)
     with demo.app_context():
         hoian = db.session.get(Unit, hoian_id)
         assert hoian.name == "Thanh tra TP Hội An" and hoian.group.code == "cum-mien-nui"
@@ -406,3 +416,760 @@ def test_a_large_spreadsheet_uploads_but_public_bodies_stay_small(demo):
         token = db.session.scalar(sa.select(Point.public_token).where(Point.code == "H-HOIAN-P1"))
     big = client.post(f"/s/{token}", data={"comment": "x" * (65 * 1024)})
     assert big.status_code == 413
+
+
+# --- Every operation: one audit row with its change, or neither --------------------------------
+#
+# Each case is a request through its HTTP route. Passed, it stores its change and exactly one new
+# audit row naming the signed-in actor, the action and the target. With a failure injected after
+# the change and its audit row are flushed (core.audit.record calls the real one, then raises), the
+# same request answers 500 and leaves neither behind.
+
+
+def _world(app) -> dict:
+    """The objects the operations act on, committed as a command would."""
+    with committing(app):
+        cli = Actor.cli()
+        own = db.session.scalar(sa.select(Point).where(Point.code == "H-HOIAN-P1"))
+        device = pair_device(create_pairing_code(cli, own), "Quầy 1").device
+        viewer = create_user(cli, "xem-hoian", "viewer", "viewer-pass-1", "H-HOIAN")
+        admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+        token_row, _token = create_api_token(cli, admin, "báo cáo tuần")
+        period = db.session.scalar(sa.select(CompetitionPeriod).where(CompetitionPeriod.code == "2023-2024"))
+        survey = db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)))
+        draft = create_version(
+            cli,
+            survey,
+            title="Bản nháp",
+            levels=5,
+            criteria=[CriterionSpec("overall", "Chung", "Ông/Bà có hài lòng không?", True)],
+            reasons=[],
+        )
+        return {
+            "unit": own.unit_id,
+            "point": own.id,
+            "device": device.id,
+            "viewer": viewer.id,
+            "token": token_row.id,
+            "period": period.id,
+            "milestone": period.milestones[0].id,
+            "survey": survey.id,
+            "draft": draft.id,
+            "draft_label": f"{draft.code} v{draft.version}",
+        }
+
+
+def _scalar(query):
+    return db.session.scalar(query)
+
+
+def _count(model, *where) -> int:
+    return _scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+# The state each operation changes, read with a fresh query.
+def _unit_name(w):
+    return db.session.get(Unit, w["unit"]).name
+
+
+def _group_named(code):
+    return lambda w: _scalar(sa.select(CompetitionGroup.name).where(CompetitionGroup.code == code))
+
+
+def _unit_named(code):
+    return lambda w: _scalar(sa.select(Unit.name).where(Unit.code == code))
+
+
+def _point_named(code):
+    return lambda w: _scalar(sa.select(Point.name).where(Point.code == code))
+
+
+def _point(attribute):
+    return lambda w: getattr(db.session.get(Point, w["point"]), attribute)
+
+
+def _device(attribute):
+    return lambda w: getattr(db.session.get(KioskDevice, w["device"]), attribute)
+
+
+def _visit_codes(w):
+    return _count(VisitCode)
+
+
+def _pairing_codes(w):
+    return _count(PairingCode)
+
+
+def _survey_versions(w):
+    return _count(Survey)
+
+
+def _active_survey(w):
+    return _scalar(sa.select(Survey.id).where(Survey.active.is_(True)))
+
+
+def _period_named(code):
+    return lambda w: _scalar(sa.select(CompetitionPeriod.name).where(CompetitionPeriod.code == code))
+
+
+def _milestones(w):
+    return _count(Milestone, Milestone.period_id == w["period"])
+
+
+def _user(username, attribute):
+    return lambda w: _scalar(sa.select(getattr(User, attribute)).where(User.username == username))
+
+
+def _tokens(w):
+    return _count(ApiToken)
+
+
+def _token_revoked(w):
+    return db.session.get(ApiToken, w["token"]).revoked_at is not None
+
+
+def _nothing(w):
+    return None  # a sign-in stores no state but its audit row (and the session, checked apart)
+
+
+def _csv(text: str, name: str):
+    return lambda w: {"file": (io.BytesIO(text.encode()), name)}
+
+
+@dataclass(frozen=True)
+class Op:
+    action: str
+    role: str | None  # who is signed in; None: the request is the sign-in itself
+    url: str  # formatted with the world's ids
+    form: Callable[[dict], dict]
+    target: str  # formatted with the world's ids
+    read: Callable[[dict], object]
+    # The audit row's changes: a field whose value is [before, after] of `read`, or a subset.
+    changes: str | dict = field(default_factory=dict)
+    status: int = 302
+
+
+OPS = [
+    Op(
+        "unit.update",
+        "province_admin",
+        "/admin/units/{unit}/edit",
+        lambda w: {"name": "Thanh tra TP Hội An", "kind": "district", "parent": "TTT", "group": "cum-dong-bang"},
+        "H-HOIAN",
+        _unit_name,
+        "name",
+    ),
+    Op(
+        "group.create",
+        "province_admin",
+        "/admin/groups",
+        lambda w: {"code": "cum-moi", "name": "Cụm mới", "leader": "H-HOIAN"},
+        "cum-moi",
+        _group_named("cum-moi"),
+        {"name": [None, "Cụm mới"], "leader": [None, "H-HOIAN"]},
+    ),
+    Op(
+        "import.units",
+        "province_admin",
+        "/admin/units/import",
+        lambda w: {"kind": "units", **_csv("code,name,kind,parent,group\nH-MOI,Huyện Mới,district,,\n", "dv.csv")(w)},
+        "dv.csv",
+        _unit_named("H-MOI"),
+        {"created": 1, "updated": 0},
+    ),
+    Op(
+        "import.points",
+        "province_admin",
+        "/admin/units/import",
+        lambda w: {"kind": "points", **_csv("code,name,unit\nH-HOIAN-P7,Quầy bảy,H-HOIAN\n", "diem.csv")(w)},
+        "diem.csv",
+        _point_named("H-HOIAN-P7"),
+        {"created": 1, "updated": 0},
+    ),
+    Op(
+        "import.groups",
+        "province_admin",
+        "/admin/units/import",
+        lambda w: {"kind": "groups", **_csv("code,name,leader_unit\ncum-nhap,Cụm nhập,H-HOIAN\n", "kc.csv")(w)},
+        "kc.csv",
+        _group_named("cum-nhap"),
+        {"created": 1, "updated": 0},
+    ),
+    Op(
+        "point.create",
+        "unit_manager",
+        "/admin/points/new",
+        lambda w: {"code": "H-HOIAN-P9", "name": "Quầy chín", "unit": "H-HOIAN"},
+        "H-HOIAN-P9",
+        _point_named("H-HOIAN-P9"),
+        {"name": "Quầy chín", "unit": "H-HOIAN"},
+    ),
+    Op(
+        "point.rename",
+        "unit_manager",
+        "/admin/points/{point}/rename",
+        lambda w: {"name": "Quầy một cửa"},
+        "H-HOIAN-P1",
+        _point("name"),
+        "name",
+    ),
+    Op(
+        "point.rotate_token", "unit_manager", "/admin/points/{point}/rotate", dict, "H-HOIAN-P1", _point("public_token")
+    ),
+    Op(
+        "point.deactivate",
+        "unit_manager",
+        "/admin/points/{point}/active",
+        dict,
+        "H-HOIAN-P1",
+        _point("active"),
+        "active",
+    ),
+    Op(
+        "point.visit_codes",
+        "unit_manager",
+        "/admin/points/{point}/visit-slips",
+        lambda w: {"count": "3"},
+        "H-HOIAN-P1",
+        _visit_codes,
+        {"count": 3},
+        status=200,
+    ),
+    Op(
+        "device.pairing_code",
+        "unit_manager",
+        "/admin/points/{point}/pairing",
+        dict,
+        "H-HOIAN-P1",
+        _pairing_codes,
+        status=200,
+    ),
+    Op(
+        "device.rename",
+        "unit_manager",
+        "/admin/devices/{device}/rename",
+        lambda w: {"name": "Quầy 1 Hội An"},
+        "device {device}",
+        _device("name"),
+        "name",
+    ),
+    Op(
+        "device.revoke",
+        "unit_manager",
+        "/admin/devices/{device}/revoke",
+        dict,
+        "device {device}",
+        _device("revoked_at"),
+        {"point": "H-HOIAN-P1", "name": "Quầy 1"},
+    ),
+    Op(
+        "survey.new_version",
+        "province_admin",
+        "/admin/surveys/{survey}/edit",
+        lambda w: {
+            "title": "Khảo sát rút gọn",
+            "scale": "3",
+            "criteria": "overall | Dân về vui vẻ | Ông/Bà có hài lòng không? | có | result",
+            "reasons": "wait | Phải chờ lâu",
+        },
+        "default v3",
+        _survey_versions,
+        {"from_version": 1, "criteria": ["overall"], "reasons": ["wait"]},
+    ),
+    Op(
+        "survey.activate",
+        "province_admin",
+        "/admin/surveys/{draft}/activate",
+        dict,
+        "{draft_label}",
+        _active_survey,
+        {"previous": "default v1"},
+    ),
+    Op(
+        "period.create",
+        "province_admin",
+        "/admin/periods",
+        lambda w: {"code": "2030", "name": "Đợt 2030", "start_date": "2030-01-01", "end_date": "2030-12-31"},
+        "2030",
+        _period_named("2030"),
+        {"name": "Đợt 2030", "start_date": "2030-01-01", "end_date": "2030-12-31"},
+    ),
+    Op(
+        "milestone.create",
+        "province_admin",
+        "/admin/periods/{period}/milestones",
+        lambda w: {"kind": "other", "name": "Họp giữa kỳ", "due_date": "2024-03-15"},
+        "2023-2024",
+        _milestones,
+        {"kind": "other", "name": "Họp giữa kỳ", "due_date": "2024-03-15"},
+    ),
+    Op(
+        "milestone.delete",
+        "province_admin",
+        "/admin/milestones/{milestone}/delete",
+        dict,
+        "2023-2024",
+        _milestones,
+        {"kind": "so_ket"},
+    ),
+    Op(
+        "user.create",
+        "unit_manager",
+        "/admin/users/new",
+        lambda w: {"username": "xem-moi", "role": "viewer", "unit": "H-HOIAN"},
+        "xem-moi",
+        _user("xem-moi", "role"),
+        {"role": "viewer", "unit": "H-HOIAN"},
+        status=200,
+    ),
+    Op(
+        "user.reset_password",
+        "unit_manager",
+        "/admin/users/{viewer}/reset",
+        dict,
+        "xem-hoian",
+        _user("xem-hoian", "password_hash"),
+        status=200,
+    ),
+    Op(
+        "user.deactivate",
+        "unit_manager",
+        "/admin/users/{viewer}/active",
+        dict,
+        "xem-hoian",
+        _user("xem-hoian", "active"),
+        "active",
+    ),
+    Op(
+        "token.create",
+        "viewer",
+        "/admin/tokens/new",
+        lambda w: {"name": "Bảng tin"},
+        "token 2",
+        _tokens,
+        {"user": "xem", "name": "Bảng tin"},
+        status=200,
+    ),
+    Op(
+        "token.revoke",
+        "province_admin",
+        "/admin/tokens/{token}/revoke",
+        dict,
+        "token {token}",
+        _token_revoked,
+        {"user": "admin", "name": "báo cáo tuần"},
+    ),
+    Op(
+        "login",
+        None,
+        "/admin/login",
+        lambda w: {"username": "hoian", "password": "demo-hoian-2026"},
+        "hoian",
+        _nothing,
+    ),
+    Op(
+        "password.change",
+        "viewer",
+        "/admin/password",
+        lambda w: {"current": "demo-viewer-2026", "new": "chosen-by-me-1", "confirm": "chosen-by-me-1"},
+        "xem",
+        _user("xem", "password_hash"),
+    ),
+]
+ACTORS = {"province_admin": "admin", "unit_manager": "hoian", "viewer": "xem", None: "hoian"}
+
+
+def _audit_ids(app) -> set[int]:
+    with app.app_context():
+        return set(db.session.scalars(sa.select(AuditLog.id)))
+
+
+def _failing_record(monkeypatch):
+    """core.audit.record that writes its row (and so flushes the change) and then fails."""
+    from core import audit
+
+    real = audit.record
+
+    def record_then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("injected failure after the change and its audit row")
+
+    monkeypatch.setattr(audit, "record", record_then_fail)
+
+
+@pytest.mark.parametrize("op", OPS, ids=[op.action for op in OPS])
+def test_each_operation_stores_its_change_with_one_audit_row_or_nothing(demo, monkeypatch, op):
+    world = _world(demo)
+    client = demo.test_client()
+    if op.role is not None:
+        login_as(client, op.role)
+    token = token_from(client, "/admin/password" if op.role else "/admin/login")
+    url = op.url.format(**world)
+    with demo.app_context():
+        before = op.read(world)
+        actor_id = db.session.scalar(sa.select(User.id).where(User.username == ACTORS[op.role]))
+    audit_before = _audit_ids(demo)
+
+    with monkeypatch.context() as patch:
+        _failing_record(patch)
+        failed = client.post(url, data={**op.form(world), "csrf_token": token})
+    assert failed.status_code == 500
+    assert _audit_ids(demo) == audit_before, "the audit row of a failed request was stored"
+    with demo.app_context():
+        assert op.read(world) == before, "the change of a failed request was stored"
+    if op.action == "login":
+        assert client.get("/admin/").status_code == 302, "a failed sign-in left the session signed in"
+
+    done = client.post(url, data={**op.form(world), "csrf_token": token})
+    assert done.status_code == op.status, done.get_data(as_text=True)[:300]
+    new_ids = _audit_ids(demo) - audit_before
+    assert len(new_ids) == 1
+    with demo.app_context():
+        row = db.session.get(AuditLog, new_ids.pop())
+        after = op.read(world)
+        assert (row.user_id, row.device_id, row.action, row.target) == (
+            actor_id,
+            None,
+            op.action,
+            op.target.format(**world),
+        )
+        if isinstance(op.changes, str):
+            assert row.changes[op.changes] == [before, after]
+        else:
+            assert op.changes.items() <= (row.changes or {}).items()
+    if op.action == "login":
+        assert client.get("/admin/").status_code == 200
+    else:
+        assert after != before, "the operation changed nothing"
+
+
+# --- Bad input: a friendly 422 page, nothing stored --------------------------------------------
+
+
+def _upload(name: str, text: str = "code,name,kind,parent,group\nH-X,X,district,TTT,\n"):
+    return (io.BytesIO(text.encode()), name)
+
+
+def _units(w):
+    return _count(Unit)
+
+
+def _groups(w):
+    return _count(CompetitionGroup)
+
+
+def _points(w):
+    return _count(Point)
+
+
+def _periods(w):
+    return _count(CompetitionPeriod)
+
+
+def _users(w):
+    return _count(User)
+
+
+# form -> (role, URL, a valid submission, the state it would change, [(bad fields, message shown)])
+BAD_INPUT = {
+    "unit": (
+        "province_admin",
+        "/admin/units/{unit}/edit",
+        {"name": "Thanh tra Hội An", "kind": "district", "parent": "TTT", "group": ""},
+        _unit_name,
+        [
+            ({"name": "   "}, "Vui lòng điền mục này."),
+            ({"name": "x" * 256}, "Tối đa 255 ký tự."),
+            ({"kind": "dis\x00trict"}, "Không được chứa ký tự điều khiển"),
+            ({"parent": "NOPE"}, "Không đặt được dưới đơn vị này"),
+            ({"group": "NOPE"}, "Không có khối/cụm này."),
+        ],
+    ),
+    "group": (
+        "province_admin",
+        "/admin/groups",
+        {"code": "cum-z", "name": "Cụm Z", "leader": ""},
+        _groups,
+        [
+            ({"code": ""}, "Vui lòng điền mục này."),
+            ({"code": "x" * 65}, "Tối đa 64 ký tự."),
+            ({"code": "cum\x00z"}, "Không được chứa ký tự điều khiển"),
+            ({"leader": "NOPE"}, "Không có đơn vị này."),
+        ],
+    ),
+    "import": (
+        "province_admin",
+        "/admin/units/import",
+        {"kind": "units"},
+        _units,
+        [
+            ({"file": lambda: _upload("don-vi.txt")}, "Chỉ nhận tệp .csv hoặc .xlsx."),
+            ({"file": lambda: _upload("don-vi.pdf", "%PDF-1.4")}, "Chỉ nhận tệp .csv hoặc .xlsx."),
+            ({}, "Chọn tệp .csv hoặc .xlsx."),
+            ({"kind": "users", "file": lambda: _upload("dv.csv")}, "Chọn một loại dữ liệu trong danh sách."),
+            ({"file": lambda: _upload("dv.csv", "code,name\nH-Y,Y\n")}, "Không nhập được tệp dv.csv"),
+        ],
+    ),
+    "point": (
+        "unit_manager",
+        "/admin/points/new",
+        {"code": "H-HOIAN-P8", "name": "Quầy tám", "unit": "H-HOIAN"},
+        _points,
+        [
+            ({"code": ""}, "Vui lòng điền mục này."),
+            ({"code": "P" * 65}, "Tối đa 64 ký tự."),
+            ({"code": "H-HOIAN\x00-P8"}, "Không được chứa ký tự điều khiển"),
+            ({"name": "n" * 256}, "Tối đa 255 ký tự."),
+            ({"code": "H-HOIAN-P2"}, "Mã điểm này đã có."),
+            ({"unit": "NOPE"}, "Không có đơn vị này."),
+        ],
+    ),
+    "point name": (
+        "unit_manager",
+        "/admin/points/{point}/rename",
+        {"name": "Quầy một"},
+        _point("name"),
+        [({"name": ""}, "Vui lòng điền mục này."), ({"name": "n" * 256}, "Tối đa 255 ký tự.")],
+    ),
+    "visit slips": (
+        "unit_manager",
+        "/admin/points/{point}/visit-slips",
+        {"count": "5"},
+        _visit_codes,
+        [
+            ({"count": "0"}, "Số phiếu hẹn phải từ 1 đến 500."),
+            ({"count": "501"}, "Số phiếu hẹn phải từ 1 đến 500."),
+            ({"count": "ba"}, "Nhập một số nguyên."),
+            ({"count": ""}, "Vui lòng điền mục này."),
+        ],
+    ),
+    "device name": (
+        "unit_manager",
+        "/admin/devices/{device}/rename",
+        {"name": "Quầy"},
+        _device("name"),
+        [({"name": "d" * 121}, "Tối đa 120 ký tự.")],
+    ),
+    "survey": (
+        "province_admin",
+        "/admin/surveys/{survey}/edit",
+        {"title": "Phiếu", "scale": "5", "criteria": "overall | Chung | Hài lòng? | có |", "reasons": ""},
+        _survey_versions,
+        [
+            ({"title": ""}, "Vui lòng điền mục này."),
+            ({"title": "t" * 256}, "Tối đa 255 ký tự."),
+            ({"scale": "7"}, "Thang đo là 5 hoặc 3 mức."),
+            ({"criteria": ""}, "Kiểm tra các dòng tiêu chí"),
+            ({"criteria": "overall | Chung | Hài lòng? | có | nowhere"}, "Kiểm tra các dòng tiêu chí"),
+            ({"reasons": "wait\nwait | Chờ"}, "Kiểm tra các dòng lý do"),
+        ],
+    ),
+    "period": (
+        "province_admin",
+        "/admin/periods",
+        {"code": "2031", "name": "Đợt 2031", "start_date": "2031-01-01", "end_date": "2031-12-31"},
+        _periods,
+        [
+            ({"start_date": "9999-99-99"}, "Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
+            ({"end_date": "9999-12-31"}, "Ngày phải từ 2000-01-01 đến 2100-12-31."),
+            ({"start_date": ""}, "Vui lòng điền mục này."),
+            ({"end_date": "2030-12-31"}, "Ngày kết thúc phải sau ngày bắt đầu."),
+            ({"code": "2023-2024"}, "Mã đợt này đã có."),
+            ({"name": "n" * 256}, "Tối đa 255 ký tự."),
+            ({"code": "20\x0031"}, "Không được chứa ký tự điều khiển"),
+        ],
+    ),
+    "milestone": (
+        "province_admin",
+        "/admin/periods/{period}/milestones",
+        {"kind": "so_ket", "name": "Sơ kết", "due_date": "2024-01-15"},
+        _milestones,
+        [
+            ({"due_date": "2024-02-30"}, "Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
+            ({"due_date": "9999-99-99"}, "Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
+            ({"kind": "party"}, "Chọn một loại mốc trong danh sách."),
+            ({"name": ""}, "Vui lòng điền mục này."),
+        ],
+    ),
+    "user": (
+        "unit_manager",
+        "/admin/users/new",
+        {"username": "xem-b", "role": "viewer", "unit": "H-HOIAN"},
+        _users,
+        [
+            ({"username": ""}, "Vui lòng điền mục này."),
+            ({"username": "u" * 65}, "Tối đa 64 ký tự."),
+            ({"username": "xem\x00b"}, "Không được chứa ký tự điều khiển"),
+            ({"username": "admin"}, "Tên đăng nhập này đã có."),
+            ({"role": "province_admin"}, "Bạn không cấp được vai trò này."),
+            ({"unit": "NOPE"}, "Chọn một đơn vị có thật cho tài khoản này."),
+            ({"unit": ""}, "Chọn một đơn vị có thật cho tài khoản này."),
+        ],
+    ),
+    "token": (
+        "viewer",
+        "/admin/tokens/new",
+        {"name": "Bảng tin"},
+        _tokens,
+        [({"name": "t" * 121}, "Tối đa 120 ký tự.")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUT))
+def test_bad_input_is_a_friendly_422_that_stores_nothing(demo, name):
+    role, url, valid, read, cases = BAD_INPUT[name]
+    world = _world(demo)
+    client = demo.test_client()
+    login_as(client, role)
+    token = token_from(client, "/admin/password")
+    with demo.app_context():
+        before = read(world)
+    audit_before = _audit_ids(demo)
+    for bad, message in cases:
+        data = {**valid, **{key: value() if callable(value) else value for key, value in bad.items()}}
+        response = client.post(url.format(**world), data={**data, "csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, (bad, html[:300])
+        assert message in html, bad
+        assert 'class="field-error"' in html and "<h1>" in html, bad  # the form again, with its errors
+        with demo.app_context():
+            assert read(world) == before, bad
+        assert _audit_ids(demo) == audit_before, bad
+    # The valid submission goes through, so each refusal above was the bad field's.
+    if name == "import":
+        valid = {**valid, "file": _upload("dv.csv")}
+    response = client.post(url.format(**world), data={**valid, "csrf_token": token})
+    assert response.status_code in (200, 302)
+    with demo.app_context():
+        assert read(world) != before
+
+
+# --- Another unit's object is not there (404, never 403) ---------------------------------------
+
+
+def _other_unit(app) -> dict:
+    with committing(app):
+        cli = Actor.cli()
+        other = db.session.scalar(sa.select(Point).where(Point.code == "H-TAMKY-P1"))
+        device = pair_device(create_pairing_code(cli, other), "Quầy Tam Kỳ").device
+        user = create_user(cli, "xem-tamky", "viewer", "viewer-pass-2", "H-TAMKY")
+        token_row, _token = create_api_token(cli, user, "của Tam Kỳ")
+        return {"point": other.id, "device": device.id, "user": user.id, "token": token_row.id}
+
+
+OTHER_UNIT_REQUESTS = [
+    ("GET", "/admin/points/{point}/poster.png", {}),
+    ("POST", "/admin/points/{point}/rotate", {}),
+    ("POST", "/admin/points/{point}/rename", {"name": "X"}),
+    ("POST", "/admin/points/{point}/active", {}),
+    ("POST", "/admin/points/{point}/visit-slips", {"count": "2"}),
+    ("POST", "/admin/points/{point}/pairing", {}),
+    ("POST", "/admin/devices/{device}/rename", {"name": "X"}),
+    ("POST", "/admin/devices/{device}/revoke", {}),
+    ("POST", "/admin/users/{user}/reset", {}),
+    ("POST", "/admin/users/{user}/active", {}),
+    ("POST", "/admin/tokens/{token}/revoke", {}),
+    ("POST", "/admin/points/new", {"code": "H-TAMKY-P9", "name": "Quầy 9", "unit": "H-TAMKY"}),
+    ("POST", "/admin/users/new", {"username": "xem-tk", "role": "viewer", "unit": "H-TAMKY"}),
+    ("POST", "/admin/users/new", {"username": "xem-tt", "role": "viewer", "unit": "TTT"}),
+]
+
+
+def test_another_units_object_is_404_for_a_unit_manager(demo):
+    other = _other_unit(demo)
+    client = demo.test_client()
+    login_as(client, "unit_manager")
+    token = token_from(client, "/admin/password")
+    audit_before = _audit_ids(demo)
+    with demo.app_context():
+        tokens_before = db.session.scalar(sa.select(Point.public_token).where(Point.id == other["point"]))
+    for method, url, form in OTHER_UNIT_REQUESTS:
+        url = url.format(**other)
+        response = client.get(url) if method == "GET" else client.post(url, data={**form, "csrf_token": token})
+        assert response.status_code == 404, (url, response.status_code)
+    assert _audit_ids(demo) == audit_before
+    with demo.app_context():
+        assert db.session.scalar(sa.select(Point.public_token).where(Point.id == other["point"])) == tokens_before
+        assert db.session.get(KioskDevice, other["device"]).revoked_at is None
+        assert db.session.get(ApiToken, other["token"]).revoked_at is None
+        assert db.session.get(User, other["user"]).active
+        assert _count(Point, Point.code == "H-TAMKY-P9") == 0 and _count(User, User.username.like("xem-t%")) == 1
+    # Lists never show them either.
+    assert 'data-point="H-TAMKY-P1"' not in client.get("/admin/points").get_data(as_text=True)
+    assert f'data-device="{other["device"]}"' not in client.get("/admin/devices").get_data(as_text=True)
+    assert 'data-user="xem-tamky"' not in client.get("/admin/users").get_data(as_text=True)
+    assert f'data-token="{other["token"]}"' not in client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_an_account_of_its_own_unit_it_may_not_manage_is_403(demo):
+    """Not another unit's object: the manager sees itself in its list but may not lock itself out."""
+    client = demo.test_client()
+    login_as(client, "unit_manager")
+    token = token_from(client, "/admin/password")
+    with demo.app_context():
+        own_id = db.session.scalar(sa.select(User.id).where(User.username == "hoian"))
+        office_id = db.session.scalar(sa.select(User.id).where(User.username == "admin"))
+    assert client.post(f"/admin/users/{own_id}/active", data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/admin/users/{own_id}/reset", data={"csrf_token": token}).status_code == 403
+    # The office's account belongs to no unit of the manager: it does not exist for it.
+    assert client.post(f"/admin/users/{office_id}/reset", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_unit_manager_sees_and_revokes_the_tokens_of_its_viewers_only(demo):
+    other = _other_unit(demo)
+    with committing(demo):
+        viewer = create_user(Actor.cli(), "xem-hoian", "viewer", "viewer-pass-1", "H-HOIAN")
+        viewer_token = create_api_token(Actor.cli(), viewer, "của xem-hoian")[0].id
+        office = db.session.scalar(sa.select(User).where(User.username == "admin"))
+        office_token = create_api_token(Actor.cli(), office, "của văn phòng")[0].id
+    client = demo.test_client()
+    login_as(client, "unit_manager")
+    token = token_from(client, "/admin/tokens")
+    listing = client.get("/admin/tokens").get_data(as_text=True)
+    assert f'data-token="{viewer_token}"' in listing
+    assert f'data-token="{office_token}"' not in listing and f'data-token="{other["token"]}"' not in listing
+    assert client.post(f"/admin/tokens/{office_token}/revoke", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/admin/tokens/{viewer_token}/revoke", data={"csrf_token": token}).status_code == 302
+    with demo.app_context():
+        assert db.session.get(ApiToken, viewer_token).revoked_at is not None
+        assert db.session.get(ApiToken, office_token).revoked_at is None
+    # A viewer sees its own tokens only, even those of its own unit.
+    viewer_client = demo.test_client()
+    login_as(viewer_client, "viewer")
+    assert "data-token=" not in viewer_client.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_the_audit_page_says_who_did_what_and_what_changed(demo):
+    world = _world(demo)  # its rows: the command line (pairing code, accounts) and a device (pairing)
+    client = demo.test_client()
+    login_as(client, "unit_manager")
+    token = token_from(client, "/admin/points")
+    client.post(f"/admin/points/{world['point']}/rename", data={"name": "<b>Quầy</b> & 1", "csrf_token": token})
+    office = demo.test_client()
+    login_as(office, "province_admin")
+    html = office.get("/admin/audit").get_data(as_text=True)
+    renamed = re.search(r'<td class="who">hoian</td>\s*<td>point.rename</td><td>H-HOIAN-P1</td>(.*?)</tr>', html, re.S)
+    assert renamed, "the rename is listed with its actor"
+    assert "<li>name: Bộ phận tiếp công dân → &lt;b&gt;Quầy&lt;/b&gt; &amp; 1</li>" in renamed.group(1)
+    assert "<b>Quầy</b>" not in html
+    assert re.search(r'<td class="who">máy Quầy 1</td>\s*<td>device.pair</td>', html)
+    assert re.search(r'<td class="who">dòng lệnh</td>\s*<td>user.create</td><td>xem-hoian</td>', html)
+    assert "<li>role: viewer</li>" in html
+
+
+def test_pairing_an_inactive_point_is_refused_on_the_devices_page(demo):
+    client = demo.test_client()
+    login_as(client, "unit_manager")
+    token = token_from(client, "/admin/points")
+    with demo.app_context():
+        point_id = db.session.scalar(sa.select(Point.id).where(Point.code == "H-HOIAN-P1"))
+    assert client.post(f"/admin/points/{point_id}/active", data={"csrf_token": token}).status_code == 302
+    response = client.post(f"/admin/points/{point_id}/pairing", data={"csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Điểm tiếp nhận này đã ngừng hoạt động: không ghép máy mới được." in html
+    assert "point: inactive" in html  # the core's own words, for the admin
+    with demo.app_context():
+        assert _pairing_codes({}) == 0
+    assert "device.pairing_code" not in _actions(demo)

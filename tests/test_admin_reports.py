@@ -170,7 +170,7 @@ def test_filters_live_in_the_url(seeded_app):
     assert "01/07/2023 – 30/11/2024" in period and "Sơ kết" in period  # the period wins over typed dates
     assert 'value="2023-07-01"' in period
     bad = client.get("/admin/reports/units?from=2024-13-01")
-    assert bad.status_code == 422 and "Bộ lọc báo cáo không hợp lệ" in bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Khoảng thời gian không hợp lệ" in bad.get_data(as_text=True)
     assert client.get("/admin/reports/units?period=nope").status_code == 422
     assert client.get("/admin/reports/units?from=2024-02-01&to=2024-01-01").status_code == 422
     assert client.get("/admin/reports/units?unit=NOPE").status_code == 404
@@ -264,14 +264,14 @@ def test_xlsx_export_equals_the_report(seeded_app):
 
 
 def test_raw_answers_csv_and_the_workbook_cap(seeded_app, monkeypatch):
-    import admin.reports
+    import admin.exports
 
     client = seeded_app.test_client()
     login_as(client, "unit_manager")
     raw = list(csv.reader(io.StringIO(client.get("/admin/exports/raw.csv").data.decode("utf-8-sig"))))
     assert len(raw) == 1 + 7 and {row[3] for row in raw[1:]} == {"H-HOIAN"}
     assert "Ý kiến" in raw[0] and not any("điện thoại" in h.lower() for h in raw[0])
-    monkeypatch.setattr(admin.reports, "RAW_XLSX_LIMIT", 5)
+    monkeypatch.setattr(admin.exports, "RAW_XLSX_LIMIT", 5)
     workbook = load_workbook(io.BytesIO(client.get("/admin/exports/report.xlsx").data))
     assert workbook["Câu trả lời"].max_row == 1 + 5
     notes = dict(workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True))
@@ -331,7 +331,7 @@ def test_chart_is_cached_until_a_new_answer_arrives(seeded_app):
     etag = first.headers["ETag"]
     again = client.get("/admin/charts/trend.png", headers={"If-None-Match": etag})
     assert again.status_code == 304
-    with seeded_app.app_context():
+    with committing(seeded_app):
         answer(OWN_POINT, 5, hours_ago=1)
     changed = client.get("/admin/charts/trend.png", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
@@ -432,8 +432,10 @@ def test_api_rank_is_the_place_in_the_whole_group(make_app):
         ("/api/v1/reports/satisfaction?to=9999-12-31", 422),
         ("/admin/points/99999999999999999999999/poster.png", 404),
         ("/admin/surveys/99999999999999999999/edit", 404),
-        ("/admin/reports/comments?point=%00", 400),
-        ("/admin/reports/units?unit=%00x", 400),
+        ("/admin/reports/comments?point=%00", 422),
+        ("/admin/reports/units?unit=%00x", 422),
+        ("/admin/reports/units?period=nope", 422),
+        ("/admin/exports/report.xlsx?from=2024-02-30", 422),
         ("/admin/audit?page=99999999999999999999", 200),
     ],
 )
@@ -448,12 +450,69 @@ def test_bad_input_is_a_friendly_answer_never_a_500(demo, url, status):
         assert "Mã lỗi" in response.get_data(as_text=True) or "<h1>" in response.get_data(as_text=True)
 
 
-def test_nul_in_a_form_is_refused(demo):
+def test_nul_in_a_code_is_refused_and_in_a_name_dropped(demo):
+    from core.models import CompetitionGroup
+
     client = demo.test_client()
     login_as(client, "province_admin")
     token = csrf_token(client.get("/admin/groups").get_data(as_text=True))
     response = client.post("/admin/groups", data={"code": "a\x00b", "name": "x", "csrf_token": token})
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert "ký tự điều khiển" in response.get_data(as_text=True)
+    # Free text is cleaned instead (the input guard): the name is stored without its NUL.
+    saved = client.post("/admin/groups", data={"code": "cum-nul", "name": "Cụm\x00 X", "csrf_token": token})
+    assert saved.status_code == 302
+    with demo.app_context():
+        names = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
+    assert "a\x00b" not in names and "ab" not in names and names["cum-nul"] == "Cụm X"
+
+
+BAD_RANGES = ["from=2024-13-01", "to=9999-12-31", "from=2024-03-02&to=2024-03-01", "from=2000-01-01&to=2100-12-31"]
+
+
+def test_report_pages_and_the_api_read_dates_alike(demo):
+    """One parser of `from`/`to`: a page, an export, a chart and the JSON API refuse the same
+    input, naming the same field."""
+    client = demo.test_client()
+    login_as(client, "province_admin")
+    for query in BAD_RANGES:
+        api = client.get(f"/api/v1/reports/satisfaction?{query}")
+        assert api.status_code == 422, query
+        fields = set(api.get_json()["error"]["fields"])
+        assert fields and fields <= {"from", "to"}, query
+        for url in ("/admin/reports/units", "/admin/exports/units.csv", "/admin/charts/trend.png"):
+            response = client.get(f"{url}?{query}")
+            assert response.status_code == 422, (url, query)
+    api_ok = client.get("/api/v1/reports/satisfaction?from=2024-01-01&to=2024-01-31")
+    page_ok = client.get("/admin/reports/units?from=2024-01-01&to=2024-01-31").get_data(as_text=True)
+    assert api_ok.headers["X-Report-From"] == "2024-01-01" and "01/01/2024 – 31/01/2024" in page_ok
+
+
+OTHER_UNIT_FILTERS = [
+    "/admin/?unit=H-TAMKY",
+    "/admin/reports/units?unit=H-TAMKY",
+    "/admin/reports/comments?unit=H-TAMKY",
+    "/admin/reports/ranking?unit=H-TAMKY",
+    "/admin/charts/trend.png?unit=H-TAMKY",
+    "/admin/charts/units.svg?unit=H-TAMKY",
+    "/admin/exports/report.xlsx?unit=H-TAMKY",
+    "/admin/exports/raw.csv?unit=H-TAMKY",
+    "/admin/exports/comments.csv?unit=H-TAMKY",
+    "/admin/exports/report.pdf?unit=H-TAMKY",
+    "/admin/reports/units?unit=TTT",  # the parent of the manager's unit is outside its scope too
+]
+
+
+def test_a_filter_naming_another_unit_is_404_for_a_unit_manager(seeded_app):
+    client = seeded_app.test_client()
+    login_as(client, "unit_manager")
+    for url in OTHER_UNIT_FILTERS:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert OTHER_SECRET not in response.get_data(as_text=True)
+        # The same page for the manager's own unit is there.
+        own = url.replace("H-TAMKY", "H-HOIAN").replace("TTT", "H-HOIAN")
+        assert client.get(own).status_code == 200, own
 
 
 def test_weekly_trend_by_unit_equals_each_units_own_trend(seeded_app):

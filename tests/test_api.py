@@ -1,6 +1,6 @@
 """The admin JSON API: bearer tokens, scoping per role, the report contract, JSON errors."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -144,3 +144,27 @@ def test_openapi_document_describes_every_api_route(client, app):
             path = rule.rule.replace("<", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, f"{method} {rule.rule} is not in the OpenAPI document"
+
+
+def test_empty_dates_mean_the_default_range_as_on_the_report_pages(client, tokens, auth):
+    """The API and the report pages share one reading of `from`/`to`."""
+    default = get(client, "/api/v1/reports/satisfaction", tokens["hoian"])
+    empty = get(client, "/api/v1/reports/satisfaction?from=&to=", tokens["hoian"])
+    assert empty.status_code == 200
+    assert (empty.headers["X-Report-From"], empty.headers["X-Report-To"]) == (
+        default.headers["X-Report-From"],
+        default.headers["X-Report-To"],
+    )
+    auth.login("hoian", "demo-hoian-2026")
+    first, last = (date.fromisoformat(default.headers[h]) for h in ("X-Report-From", "X-Report-To"))
+    page = client.get("/admin/reports/units?from=&to=").get_data(as_text=True)
+    assert f"{first:%d/%m/%Y} – {last:%d/%m/%Y}" in page
+
+
+@pytest.mark.parametrize("token_of", ["hoian", "xem"])
+def test_the_api_answers_a_token_with_its_owners_scope(client, tokens, token_of):
+    units = {u["code"] for u in get(client, "/api/v1/units", tokens[token_of]).get_json()}
+    points = {p["unit"] for p in get(client, "/api/v1/points", tokens[token_of]).get_json()}
+    report = {r["unit"] for r in get(client, "/api/v1/reports/satisfaction", tokens[token_of]).get_json()}
+    assert points <= units and report == units
+    assert ("H-TAMKY" in units) is (token_of == "xem")

@@ -29,8 +29,9 @@ def _images_loaded(page) -> None:
 
 def test_admin_report_filter_and_xlsx_download(live_server, browser, tmp_path):
     from core.demo import load_demo
+    from tests.conftest import committing
 
-    with live_server.app.app_context():
+    with committing(live_server.app):  # the core never commits: the caller does, as a command would
         load_demo(sample_days=28)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN", accept_downloads=True)
     page = context.new_page()
@@ -85,6 +86,19 @@ def test_admin_report_filter_and_xlsx_download(live_server, browser, tmp_path):
         assert page.locator("#report-table tbody tr").count() == 39  # every unit's aggregate, own one marked
         assert page.locator("#report-table tr.mine").count() == 1
         _shot(page, "ranking")
+
+        # A refused form comes back with the message next to its field, and nothing changed.
+        page.get_by_role("link", name="Đổi mật khẩu").click()
+        page.get_by_label("Mật khẩu hiện tại").fill("demo-admin-2026")
+        page.get_by_label("Mật khẩu mới", exact=True).fill("a-new-pass-123")
+        page.get_by_label("Nhập lại mật khẩu mới").fill("another-pass-123")
+        page.get_by_role("button", name="Đổi mật khẩu").click()
+        error = page.locator("#confirm + .field-error")
+        assert error.inner_text() == "Hai lần nhập mật khẩu mới không khớp."
+        with live_server.app.app_context():
+            from core.org.accounts import authenticate
+
+            assert authenticate("admin", "demo-admin-2026") is not None
         assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     finally:
         context.close()
