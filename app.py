@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, abort, current_app, jsonify, render_template, request
+from flask import Flask, abort, current_app, jsonify, render_template, request, session
 from flask_babel import gettext as _
 from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -27,8 +27,20 @@ class ServiceApp(Flask):
     """
 
     def dispatch_request(self):
-        response = self.make_response(super().dispatch_request())
-        transactions.finish_request(response.status_code)
+        # dict.copy, not session.copy(): reading through the session's own methods would mark it
+        # accessed (Vary: Cookie on every kiosk call).
+        current = session._get_current_object()
+        before = dict.copy(current)
+        try:
+            response = self.make_response(super().dispatch_request())
+            transactions.finish_request(response.status_code)
+        except BaseException:
+            # A failed request changes no session either: a sign-in whose audit row or commit
+            # failed must not leave the browser signed in.
+            if dict.__ne__(current, before):
+                current.clear()
+                current.update(before)
+            raise
         return response
 
 

@@ -25,6 +25,13 @@ class ValidationFailed(CoreError):
     status = 422
 
 
+class Forbidden(CoreError):
+    """The actor sees the object but may not do this to it (another unit's object is NotFound)."""
+
+    code = "forbidden"
+    status = 403
+
+
 class Conflict(CoreError):
     code = "conflict"
     status = 409

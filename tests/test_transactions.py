@@ -285,3 +285,25 @@ def test_the_kiosk_survey_read_writes_nothing(demo, client, code):
     assert client.get("/api/v1/kiosk/survey", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     with demo.app_context():
         assert db.session.scalar(sa.select(KioskDevice.last_seen_at)) is None
+
+
+def test_a_sign_in_whose_commit_fails_leaves_the_browser_signed_out(demo, client, auth, monkeypatch):
+    from core import transactions
+
+    real = transactions.finish_request
+
+    def commit_fails(status):
+        from flask import request
+
+        if status < 400 and request.method == "POST":
+            raise RuntimeError("the database refused the commit")
+        real(status)
+
+    monkeypatch.setattr(transactions, "finish_request", commit_fails)
+    assert auth.login().status_code == 500
+    monkeypatch.setattr(transactions, "finish_request", real)
+    page = client.get("/admin/")
+    assert page.status_code == 302 and "/admin/login" in page.headers["Location"]
+    assert count(demo, AuditLog, AuditLog.action == "login") == 0
+    assert auth.login().status_code == 302
+    assert client.get("/admin/").status_code == 200

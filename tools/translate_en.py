@@ -37,7 +37,7 @@ import sys
 from babel.messages.pofile import read_po, write_po
 
 EN: dict[str, str | tuple[str, str]] = {
-    # --- admin/manage.py: flashes and validation ---
+    # --- admin screens: flashes and validation ---
     "Cần tên đơn vị.": "A unit name is required.",
     "Cần loại đơn vị.": "A unit type is required.",
     "Không có đơn vị cấp trên này.": "That parent unit does not exist.",

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
-from core.errors import ValidationFailed
+from core.errors import Forbidden, ValidationFailed
 from core.extensions import db, login_manager
 from core.models import ROLES, ApiToken, User
 from core.org.units import require_visible, unit_by_code, visible_unit_ids
@@ -116,8 +116,18 @@ def create_user(
     return user
 
 
+def require_manageable(actor: Actor, user: User) -> None:
+    """Another unit's account does not exist for the actor (404); one it sees but may not manage
+    (itself, a fellow manager) is refused (403)."""
+    if actor.user is not None and user.id != actor.user.id:
+        require_visible(actor, user.unit_id)
+    if not may_manage(actor, user):
+        raise Forbidden(_l("Bạn không được quản lý tài khoản này."), {"user": "not manageable by the caller"})
+
+
 def reset_password(actor: Actor, user: User) -> str:
     """Give the account a generated password it must replace at the next sign-in; returns it."""
+    require_manageable(actor, user)
     password = generated_password()
     user.set_password(password)
     user.must_change_password = True
@@ -128,6 +138,7 @@ def reset_password(actor: Actor, user: User) -> str:
 
 def set_user_active(actor: Actor, user: User, active: bool) -> User:
     """Disable or enable an account; a disabled account's API tokens stop at once too."""
+    require_manageable(actor, user)
     before = user.active
     user.active = active
     db.session.flush()
@@ -176,7 +187,10 @@ def create_api_token(actor: Actor, user: User, name: str = "") -> tuple[ApiToken
 
 
 def revoke_api_token(actor: Actor, row: ApiToken) -> bool:
-    """Revoke a token; False when it was already revoked (nothing changes, nothing is audited)."""
+    """Revoke a token: the owner's own, or one of an account the actor manages (another unit's
+    token does not exist for it). False when it was already revoked (nothing changes)."""
+    if actor.user is not None and row.user_id != actor.user.id:
+        require_manageable(actor, row.user)
     if row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()

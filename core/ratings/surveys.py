@@ -127,7 +127,12 @@ def create_version(
         actor,
         "survey.new_version",
         f"{survey.code} v{version}",
-        {"from_version": base.version, "criteria": [c.code for c in criteria], "reasons": [r.code for r in reasons]},
+        # Joined, not lists: an audit value of two items reads as [before, after].
+        {
+            "from_version": base.version,
+            "criteria": ", ".join(c.code for c in criteria),
+            "reasons": ", ".join(r.code for r in reasons),
+        },
     )
     return survey
 
