@@ -6,9 +6,40 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from admin import bp
 from core.timeutil import LOCAL_TZ
+
+# The screens' names of the codes the core returns.
+CHANNEL_LABELS = {"kiosk": _l("Máy tại quầy"), "qr": _l("Mã QR"), "visit": _l("Mã phiếu hẹn")}
+WEEKDAY_LABELS = (
+    _l("Thứ Hai"),
+    _l("Thứ Ba"),
+    _l("Thứ Tư"),
+    _l("Thứ Năm"),
+    _l("Thứ Sáu"),
+    _l("Thứ Bảy"),
+    _l("Chủ nhật"),
+)
+
+SIPAS_LABELS = {
+    "access": _l("Tiếp cận dịch vụ"),
+    "procedure": _l("Thủ tục hành chính"),
+    "civil_servant": _l("Công chức giải quyết"),
+    "result": _l("Kết quả giải quyết"),
+    "feedback": _l("Tiếp nhận, xử lý ý kiến"),
+}
+
+
+@bp.app_template_filter("sipas")
+def sipas(code: str | None) -> str:
+    return str(SIPAS_LABELS.get(code or "", "–"))
+
+
+@bp.app_template_filter("channel")
+def channel(code: str) -> str:
+    return str(CHANNEL_LABELS.get(code, code))
 
 
 @bp.app_template_filter("pct")

@@ -11,12 +11,14 @@ from flask_babel import lazy_gettext as _l
 
 from admin import bp
 from admin.access import access
+from admin.formatting import WEEKDAY_LABELS
 from admin.report_filter import ReportFilter, report_filter, unit_tree
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import CompetitionGroup, CompetitionPeriod, Milestone, Point, Unit
 from core.reporting import exports
 from core.reporting import queries as reports
+from core.reporting.labels import CHANNEL_NAMES
 
 VIEWS = {
     "units": _l("Theo đơn vị"),
@@ -111,7 +113,7 @@ def table_for(view: str, data) -> exports.Table:
     if view == "trend":
         return exports.group_table("Xu hướng tuần", "Tuần bắt đầu", data)
     if view == "channels":
-        return exports.group_table("Kênh", "Kênh đánh giá", data)
+        return exports.group_table("Kênh", "Kênh đánh giá", data, CHANNEL_NAMES)
     tables = {"criteria": exports.criteria_table, "reasons": exports.reason_table, "heatmap": exports.heatmap_table}
     return tables[view](data)
 
@@ -203,7 +205,7 @@ def _heat_grid(cells: list[reports.HeatCell]) -> dict:
     span = list(range(hours[0], hours[-1] + 1)) if hours else []
     values = {(c.weekday, c.hour): c for c in cells}
     peak = max((c.responses for c in cells), default=0)
-    return {"hours": span, "cells": values, "peak": peak, "weekdays": reports.WEEKDAYS_VI}
+    return {"hours": span, "cells": values, "peak": peak, "weekdays": WEEKDAY_LABELS}
 
 
 def _draw(charts, name: str, fmt: str, f: ReportFilter) -> bytes:

@@ -674,7 +674,7 @@ OPS = [
         },
         "default v3",
         _survey_versions,
-        {"from_version": 1, "criteria": ["overall"], "reasons": ["wait"]},
+        {"from_version": 1, "criteria": "overall", "reasons": "wait"},
     ),
     Op(
         "survey.activate",

@@ -14,7 +14,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
-from core.reporting.queries import WEEKDAYS_VI, CriterionSummary, GroupFigures, HeatCell, ReasonCount
+from core.reporting.labels import CHANNEL_NAMES, WEEKDAY_NAMES
+from core.reporting.queries import CriterionSummary, GroupFigures, HeatCell, ReasonCount
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 COLOURS = {"bar": "#0b5cad", "line": "#d35400", "muted": "#9aa5b1", "grid": "#dddddd"}
@@ -148,7 +149,7 @@ def draw_heatmap(figure, cells: Sequence[HeatCell]) -> None:
     for cell in cells:
         grid[cell.weekday][cell.hour - first] = cell.responses
     image = axes.imshow(grid, aspect="auto", cmap="Blues")
-    axes.set_yticks(range(7), WEEKDAYS_VI)
+    axes.set_yticks(range(7), WEEKDAY_NAMES)
     axes.set_xticks(range(len(columns)), [f"{h}h" for h in columns])
     peak = max(max(row) for row in grid) or 1
     for y, row in enumerate(grid):
@@ -173,7 +174,7 @@ def draw_channels(figure, channels: Sequence[GroupFigures]) -> None:
     if not any(c.responses for c in channels):
         _no_data(axes, title)
         return
-    labels = [c.label for c in channels]
+    labels = [CHANNEL_NAMES.get(c.key, c.key) for c in channels]
     values = [c.index or 0 for c in channels]
     bars = axes.bar(labels, values, color=COLOURS["bar"])
     for bar, channel in zip(bars, channels, strict=True):

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from core.reporting.labels import CHANNEL_NAMES, SIPAS_ELEMENT_NAMES, WEEKDAY_NAMES
 from core.reporting.queries import (
-    WEEKDAYS_VI,
     CommentRow,
     CriterionSummary,
     GroupFigures,
@@ -30,7 +30,6 @@ PERCENT = "0.0"
 INTEGER = "#,##0"
 DATETIME = "dd/mm/yyyy hh:mm"
 FLAG_LABELS = {None: "", "misuse": "Bấm liên tục (loại)", "repeat": "Lặp lại (loại)", "clock": "Sai giờ (loại)"}
-CHANNEL_LABELS = {"kiosk": "Máy tại quầy", "qr": "Mã QR", "visit": "Mã phiếu hẹn"}
 
 
 @dataclass
@@ -93,16 +92,6 @@ def point_table(rows: Sequence[PointRow], criteria: Sequence[tuple[str, str]]) -
     return table
 
 
-# The SIPAS elements a criterion may measure, as the national SIPAS survey names them.
-SIPAS_ELEMENT_NAMES = {
-    "access": "Tiếp cận dịch vụ",
-    "procedure": "Thủ tục hành chính",
-    "civil_servant": "Công chức giải quyết",
-    "result": "Kết quả giải quyết",
-    "feedback": "Tiếp nhận, xử lý ý kiến",
-}
-
-
 def criteria_table(rows: Sequence[CriterionSummary], scale: Sequence[int] = (1, 2, 3, 4, 5)) -> Table:
     headers = [
         "Mã tiêu chí",
@@ -147,10 +136,10 @@ def reason_table(rows: Sequence[ReasonCount]) -> Table:
     return table
 
 
-def group_table(title: str, key_header: str, rows: Sequence[GroupFigures]) -> Table:
+def group_table(title: str, key_header: str, rows: Sequence[GroupFigures], names: dict | None = None) -> Table:
     table = Table(title, [key_header, "Số lượt", "Bị loại", "Chỉ số hài lòng (%)"], widths={0: 24})
     for row in rows:
-        table.rows.append([row.label, row.responses, row.flagged, row.index])
+        table.rows.append([(names or {}).get(row.label, row.label), row.responses, row.flagged, row.index])
     table.formats = {1: INTEGER, 2: INTEGER, 3: PERCENT}
     return table
 
@@ -158,7 +147,7 @@ def group_table(title: str, key_header: str, rows: Sequence[GroupFigures]) -> Ta
 def heatmap_table(cells: Sequence[HeatCell]) -> Table:
     table = Table("Giờ × ngày", ["Ngày trong tuần", "Giờ", "Số lượt", "Chỉ số hài lòng câu chính (%)"], widths={0: 18})
     for cell in cells:
-        table.rows.append([WEEKDAYS_VI[cell.weekday], cell.hour, cell.responses, cell.index])
+        table.rows.append([WEEKDAY_NAMES[cell.weekday], cell.hour, cell.responses, cell.index])
     table.formats = {2: INTEGER, 3: PERCENT}
     return table
 
@@ -176,7 +165,7 @@ def comment_table(rows: Sequence[CommentRow]) -> Table:
                 row.point,
                 row.point_name,
                 row.unit,
-                CHANNEL_LABELS.get(row.channel, row.channel),
+                CHANNEL_NAMES.get(row.channel, row.channel),
                 row.score,
                 row.comment,
             ]
@@ -196,7 +185,7 @@ def raw_table(rows: Sequence[RawAnswer], criteria: Sequence[tuple[str, str]]) ->
             _local(row.answered_at),
             row.point,
             row.unit,
-            CHANNEL_LABELS.get(row.channel, row.channel),
+            CHANNEL_NAMES.get(row.channel, row.channel),
             FLAG_LABELS.get(row.flag, row.flag),
         ]
         cells += [row.scores.get(code) for code, _label in criteria]

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.models import Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
+from core.models import CHANNELS, Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
 from core.ratings import scoring
 from core.timeutil import local_day_bounds, local_today
 
@@ -138,8 +138,6 @@ def satisfaction_by_unit(
 # responses, and per-criterion answer tallies), keyed by whatever the view groups by, so a point,
 # a week or a channel gets its index by exactly the formula a unit gets.
 # ---------------------------------------------------------------------------------------------
-
-WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
 
 @dataclass
@@ -470,16 +468,14 @@ def weekly_trend_by_unit(first: date, last: date, unit_ids: set[int] | None = No
     return result
 
 
-CHANNEL_LABELS = {"kiosk": "Máy tại quầy", "qr": "Mã QR", "visit": "Mã phiếu hẹn"}
-
-
 def channel_figures(first: date, last: date, unit_ids: set[int] | None = None) -> list[GroupFigures]:
     """Kiosk, QR poster and visit code side by side (every channel listed, even without answers)."""
     rows = _grouped(Response.channel, first, last, unit_ids)
     result = []
-    for channel, label in CHANNEL_LABELS.items():
-        row = rows.get(channel) or GroupFigures(key=channel, label=label, responses=0, flagged=0, index=None)
-        row.key, row.label = channel, label
+    for channel in CHANNELS:
+        # The label is the code: each door, or document, names the channel in its own language.
+        row = rows.get(channel) or GroupFigures(key=channel, label=channel, responses=0, flagged=0, index=None)
+        row.key, row.label = channel, channel
         result.append(row)
     return result
 

@@ -1,0 +1,15 @@
+"""Vietnamese names of codes, for the documents the core renders (spreadsheets, charts, the
+meeting PDF), which the office files as they are. Screens translate the codes themselves."""
+
+from __future__ import annotations
+
+CHANNEL_NAMES = {"kiosk": "Máy tại quầy", "qr": "Mã QR", "visit": "Mã phiếu hẹn"}
+WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+# The SIPAS elements a criterion may measure, as the national SIPAS survey names them.
+SIPAS_ELEMENT_NAMES = {
+    "access": "Tiếp cận dịch vụ",
+    "procedure": "Thủ tục hành chính",
+    "civil_servant": "Công chức giải quyết",
+    "result": "Kết quả giải quyết",
+    "feedback": "Tiếp nhận, xử lý ý kiến",
+}
