@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -21,6 +22,9 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 USERNAME_LENGTH = User.__table__.c.username.type.length
 TOKEN_NAME_LENGTH = ApiToken.__table__.c.name.type.length
+EMAIL_LENGTH = User.__table__.c.email.type.length
+# Enough to catch a typing slip; the mail server is the judge of the rest.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Reading with a token must not write on every call: its last use is kept to the hour.
 TOKEN_USE_RESOLUTION = timedelta(hours=1)
 
@@ -82,11 +86,28 @@ def may_manage(actor: Actor, user: User) -> bool:
     )
 
 
+def email_problem(email: str | None) -> str | None:
+    if email and (len(email) > EMAIL_LENGTH or not EMAIL_PATTERN.match(email)):
+        return f"an e-mail address of at most {EMAIL_LENGTH} characters"
+    return None
+
+
 def create_user(
-    actor: Actor, username: str, role: str, password: str, unit_code: str | None = None, *, temporary: bool = False
+    actor: Actor,
+    username: str,
+    role: str,
+    password: str,
+    unit_code: str | None = None,
+    *,
+    temporary: bool = False,
+    email: str | None = None,
 ) -> User:
-    """Create an account. `temporary`: a generated password the user must change at sign-in."""
+    """Create an account. `temporary`: a generated password the user must change at sign-in.
+    `email`: where the unit's notifications reach a manager."""
     fields: dict[str, str] = {}
+    email = (email or "").strip() or None
+    if email_problem(email):
+        fields["email"] = email_problem(email)
     username = (username or "").strip()
     if not username or len(username) > USERNAME_LENGTH:
         fields["username"] = f"1 to {USERNAME_LENGTH} characters"
@@ -108,11 +129,29 @@ def create_user(
         raise ValidationFailed(_l("Không tạo được tài khoản."), fields)
     if unit is not None:
         require_visible(actor, unit.id)
-    user = User(username=username, role=role, unit_id=unit.id if unit else None, must_change_password=temporary)
+    user = User(
+        username=username, role=role, unit_id=unit.id if unit else None, must_change_password=temporary, email=email
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record(actor, "user.create", user.username, {"role": role, "unit": unit.code if unit else None})
+    audit.record(
+        actor, "user.create", user.username, {"role": role, "unit": unit.code if unit else None, "email": email}
+    )
+    return user
+
+
+def set_user_email(actor: Actor, user: User, email: str | None) -> User:
+    """Change where notifications reach an account: one the actor manages, or its own."""
+    if actor.user is None or user.id != actor.user.id:
+        require_manageable(actor, user)
+    email = (email or "").strip() or None
+    if email_problem(email):
+        raise ValidationFailed(_l("Địa chỉ thư điện tử không hợp lệ."), {"email": email_problem(email)})
+    before = user.email
+    user.email = email
+    db.session.flush()
+    audit.record(actor, "user.email", user.username, {"email": [before, email]})
     return user
 
 

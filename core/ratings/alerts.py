@@ -154,3 +154,78 @@ def acknowledge(actor: Actor, alert: Alert, note: str) -> Alert:
     db.session.flush()
     audit.record(actor, "alert.acknowledge", f"alert {alert.id}", {"note": note})
     return alert
+
+
+RULE_KINDS = ("low_share", "lowest_comment")
+
+
+def create_rule(
+    actor: Actor,
+    *,
+    kind: str,
+    point_code: str | None = None,
+    unit_code: str | None = None,
+    min_answers: int = 10,
+    share: float = 30.0,
+    window_minutes: int = 120,
+) -> AlertRule:
+    """A rule for one point, for every point of one unit, or (neither) for every point."""
+    from core.org.points import point_by_code
+    from core.org.units import unit_by_code
+
+    fields: dict[str, str] = {}
+    if kind not in RULE_KINDS:
+        fields["kind"] = f"one of {', '.join(RULE_KINDS)}"
+    point = point_by_code(point_code) if point_code else None
+    unit = unit_by_code(unit_code) if unit_code else None
+    if point_code and point is None:
+        fields["point"] = "unknown point"
+    if unit_code and unit is None:
+        fields["unit"] = "unknown unit"
+    if point_code and unit_code:
+        fields["point"] = "a point or a unit, not both"
+    if not 1 <= min_answers <= 10_000:
+        fields["min_answers"] = "from 1 to 10000"
+    if not 0 < share <= 100:
+        fields["share"] = "a percentage above 0, at most 100"
+    if not 5 <= window_minutes <= 7 * 24 * 60:
+        fields["window_minutes"] = "from 5 minutes to a week"
+    if fields:
+        raise ValidationFailed(_l("Không tạo được quy tắc cảnh báo."), fields)
+    scope_unit = point.unit_id if point else unit.id if unit else None
+    if scope_unit is not None:
+        require_visible(actor, scope_unit)
+    rule = AlertRule(
+        kind=kind,
+        point_id=point.id if point else None,
+        unit_id=unit.id if unit else None,
+        min_answers=min_answers,
+        share=share,
+        window_minutes=window_minutes,
+    )
+    db.session.add(rule)
+    db.session.flush()
+    target = point.code if point else unit.code if unit else "*"
+    audit.record(
+        actor,
+        "alert_rule.create",
+        f"rule {rule.id}",
+        {"kind": kind, "scope": target, "min_answers": min_answers, "share": share, "window_minutes": window_minutes},
+    )
+    return rule
+
+
+def set_rule_active(actor: Actor, rule: AlertRule, active: bool) -> AlertRule:
+    scope_unit = rule.point.unit_id if rule.point else rule.unit_id
+    if scope_unit is not None:
+        require_visible(actor, scope_unit)
+    before = rule.active
+    rule.active = active
+    db.session.flush()
+    audit.record(
+        actor,
+        "alert_rule.activate" if active else "alert_rule.deactivate",
+        f"rule {rule.id}",
+        {"active": [before, active]},
+    )
+    return rule
