@@ -16,7 +16,8 @@ DESCRIPTIONS = {
     400: "Bad request",
     401: "Missing, unknown or revoked token",
     404: "Not found",
-    409: "The same id was stored with another body",
+    403: "A read-only account may not change anything",
+    409: "The same id was stored with another body, or a transition the case's state machine refuses",
     413: "Body over 64 KiB",
     415: "The body is not declared JSON (Content-Type: application/json)",
     422: "Invalid input; `fields` names each bad field (the body itself as `body`: not JSON, nested "
@@ -113,6 +114,54 @@ def openapi_document() -> dict:
                         "rank": {"type": ["integer", "null"], "description": "Rank within the group"},
                     },
                 },
+                "Case": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "unit": {"type": "string"},
+                        "point": {"type": ["string", "null"]},
+                        "source": {"enum": ["kiosk", "qr", "manual"]},
+                        "status": {"enum": ["new", "assigned", "answered", "closed", "dismissed", "reopened"]},
+                        "received_at": {"type": "string", "format": "date-time"},
+                        "due": {"type": "string", "format": "date", "description": "Local date (Asia/Ho_Chi_Minh)"},
+                        "overdue": {"type": "boolean"},
+                        "answered_at": {"type": ["string", "null"], "format": "date-time"},
+                        "on_time": {"type": ["boolean", "null"], "description": "null while open or dismissed"},
+                    },
+                },
+                "CaseFigures": {
+                    "type": "object",
+                    "properties": {
+                        "unit": {"type": "string"},
+                        "received": {"type": "integer"},
+                        "answered_on_time": {"type": "integer"},
+                        "answered_late": {"type": "integer"},
+                        "open": {"type": "integer"},
+                        "overdue": {"type": "integer"},
+                        "dismissed": {"type": "integer"},
+                        "on_time_rate": {
+                            "type": ["number", "null"],
+                            "description": "answered_on_time / (answered_on_time + answered_late + overdue) × 100; "
+                            "null when nothing is due or answered",
+                        },
+                    },
+                },
+                "Alert": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "rule": {"type": "integer"},
+                        "kind": {"enum": ["low_share", "lowest_comment"]},
+                        "unit": {"type": "string"},
+                        "point": {"type": "string"},
+                        "status": {"enum": ["open", "acknowledged"]},
+                        "opened_at": {"type": "string", "format": "date-time"},
+                        "details": {"type": "object"},
+                        "acknowledged_at": {"type": ["string", "null"], "format": "date-time"},
+                        "acknowledged_by": {"type": ["string", "null"]},
+                        "note": {"type": ["string", "null"]},
+                    },
+                },
                 "KioskResponse": {
                     "type": "object",
                     "required": ["id", "answers"],
@@ -174,6 +223,108 @@ def openapi_document() -> dict:
                             **_json({"type": "array", "items": {"$ref": "#/components/schemas/UnitSatisfaction"}}),
                         },
                         **_errors(401, 422),
+                    },
+                }
+            },
+            "/api/v1/cases": {
+                "get": {
+                    "summary": "Cases in the caller's scope, overdue first",
+                    "description": "Filters: `status`, `unit` (a unit code: that unit and the units under it; "
+                    "404 for a unit outside the scope), `overdue` (true or false). At most 1000 rows; "
+                    "`X-Total-Count` gives the number matching.",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}},
+                        {"name": "unit", "in": "query", "required": False, "schema": {"type": "string"}},
+                        {"name": "overdue", "in": "query", "required": False, "schema": {"type": "boolean"}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/Case"}}),
+                        },
+                        **_errors(401, 404, 422),
+                    },
+                }
+            },
+            "/api/v1/cases/{case_id}": {
+                "patch": {
+                    "summary": "Move a case through its states",
+                    "description": "new → assigned (assignee); new, assigned, reopened → answered (answer, "
+                    "contact_method phone|email|letter|in_person optional); answered → closed; new, assigned, "
+                    "reopened → dismissed (reason); answered, closed → reopened. A session also sends its CSRF "
+                    "token in `X-CSRFToken`.",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "requestBody": _json(
+                        {
+                            "type": "object",
+                            "required": ["status"],
+                            "properties": {
+                                "status": {"type": "string"},
+                                "answer": {"type": "string", "maxLength": 5000},
+                                "contact_method": {"enum": ["phone", "email", "letter", "in_person"]},
+                                "assignee": {"type": "string", "maxLength": 120},
+                                "reason": {"type": "string", "maxLength": 500},
+                            },
+                        }
+                    ),
+                    "responses": {
+                        "200": {"description": "Moved", **_json({"$ref": "#/components/schemas/Case"})},
+                        **_errors(401, 403, 404, 409, 415, 422),
+                    },
+                }
+            },
+            "/api/v1/reports/cases": {
+                "get": {
+                    "summary": "Per unit: cases received in from..to (local dates) and where they stand",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [{"name": "from", **date_param}, {"name": "to", **date_param}],
+                    "responses": {
+                        "200": {
+                            "description": "One row per unit in scope",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/CaseFigures"}}),
+                        },
+                        **_errors(401, 422),
+                    },
+                }
+            },
+            "/api/v1/alerts": {
+                "get": {
+                    "summary": "Alerts in the caller's scope, newest first",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"enum": ["open", "acknowledged"]},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "OK",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/Alert"}}),
+                        },
+                        **_errors(401, 422),
+                    },
+                }
+            },
+            "/api/v1/alerts/{alert_id}/ack": {
+                "post": {
+                    "summary": "Acknowledge an open alert with a note; the rule may then open a new one",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "requestBody": _json(
+                        {
+                            "type": "object",
+                            "required": ["note"],
+                            "properties": {"note": {"type": "string", "maxLength": 2000}},
+                        }
+                    ),
+                    "responses": {
+                        "200": {"description": "Acknowledged", **_json({"$ref": "#/components/schemas/Alert"})},
+                        **_errors(401, 403, 404, 409, 415, 422),
                     },
                 }
             },

@@ -76,6 +76,27 @@ def test_thirty_percent_of_ten_low_within_two_hours_opens_one_alert(point):
     assert len(alerts()) == 1 and events("alert.opened") == 1  # no storm
 
 
+def test_a_low_answer_arriving_late_from_a_tablets_queue_still_trips_the_window(point):
+    # Seven recent answers came in first; the three low ones given earlier arrive after a network
+    # outage. The two hours holding all ten hold 3 low answers of 10.
+    for _ in range(7):
+        rate(point, 5, minutes_ago=10)
+    for minutes in (70, 80):
+        rate(point, 1, minutes_ago=minutes)
+    assert alerts() == []
+    rate(point, 2, minutes_ago=90)
+    [alert] = alerts()
+    assert (alert.details["answers"], alert.details["low"]) == (10, 3)
+
+
+def test_answers_spread_wider_than_the_window_do_not_trip_it(point):
+    for minutes in (200, 190, 180):
+        rate(point, 1, minutes_ago=minutes)
+    for minutes in range(7):
+        rate(point, 5, minutes_ago=50 - minutes)
+    assert alerts() == []  # 10 answers within 150 minutes, but never 3 low among 10 within 120
+
+
 def test_answers_outside_the_window_or_flagged_do_not_count(point):
     for score in (1, 1, 1):
         rate(point, score, minutes_ago=150)

@@ -11,7 +11,7 @@ Second pass after a new extraction:
     .venv/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
         --ignore-dirs=.venv --ignore-dirs=migrations --ignore-dirs=tests --ignore-dirs=bench .
     .venv/bin/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching
-    .venv/bin/python /work/notes/translate_en.py          # lists msgids still missing
+    .venv/bin/python tools/translate_en.py --dry-run      # lists msgids still missing
     # append the missing ones to EN, run again, then:
     .venv/bin/pybabel compile -d translations --statistics
 
@@ -22,7 +22,8 @@ Exit status 1 if any entry is still untranslated or a translation fails the plac
 Glossary used: đơn vị = unit; điểm tiếp nhận = reception point; khối/cụm thi đua = competition
 group; đợt thi đua = competition period; mốc = milestone; sơ kết = mid-term review; tổng kết =
 final review; chưa đủ mẫu = too few answers; máy (tính bảng) = tablet; ghép/kết nối máy = pair;
-thu hồi = revoke; phiếu hẹn = appointment slip; mã truy cập = access token; Ông/Bà = you.
+thu hồi = revoke; phiếu hẹn = appointment slip; mã truy cập = access token; Ông/Bà = you;
+phản ánh = feedback; cảnh báo = alert; yếu tố SIPAS = SIPAS factor; cơ quan = the office.
 Shared msgids used both as a nav/page title and as a form label ("Đơn vị", "Tài khoản",
 "Điểm tiếp nhận", "Đợt thi đua") get the plural nav wording; "Ngày" (milestone date label and
 heat-map weekday column) is "Day".
@@ -37,7 +38,7 @@ import sys
 from babel.messages.pofile import read_po, write_po
 
 EN: dict[str, str | tuple[str, str]] = {
-    # --- admin screens: flashes and validation ---
+    # --- admin/units.py, points.py, devices.py, surveys.py, periods.py, users.py: flashes ---
     "Cần tên đơn vị.": "A unit name is required.",
     "Cần loại đơn vị.": "A unit type is required.",
     "Không có đơn vị cấp trên này.": "That parent unit does not exist.",
@@ -95,7 +96,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "Xu hướng theo tuần": "Weekly trend",
     "Theo kênh": "By channel",
     "Ý kiến người dân": "Citizen comments",
-    # --- admin/routes.py: sign-in and password ---
+    # --- admin/accounts.py (sign-in), admin/forms.py (labels and checks): sign-in and password ---
     "Tên đăng nhập": "Username",
     "Mật khẩu": "Password",
     "Mật khẩu hiện tại": "Current password",
@@ -108,7 +109,7 @@ EN: dict[str, str | tuple[str, str]] = {
     "Mật khẩu hiện tại không đúng.": "The current password is incorrect.",
     "Mật khẩu mới phải khác mật khẩu hiện tại.": "The new password must differ from the current one.",
     "Đã đổi mật khẩu.": "Password changed.",
-    # --- kiosk/api.py ---
+    # --- kiosk/api.py, with the core errors it answers (core/inputs.py, core/org/devices.py, core/ratings) ---
     "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
     "thông tin được xoá sau khi trả lời.": "I agree that the office may use this name and phone number only to reply to my comment; "
     "they are deleted after the reply.",
@@ -339,7 +340,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "Thang đo": "Scale",
     "5 mức (Rất không hài lòng … Rất hài lòng)": "5 levels (Very dissatisfied … Very satisfied)",
     "3 mức (Không hài lòng / Hài lòng / Rất hài lòng)": "3 levels (Dissatisfied / Satisfied / Very satisfied)",
-    # The parser (admin/manage.py) accepts có/yes/x/1 as "required"; anything else means optional.
+    # The parser (admin/forms.py, CriteriaField and YES_WORDS) accepts có/co/yes/x/1/bắt buộc as "required";
+    # anything else means optional.
     "Tiêu chí, mỗi dòng: mã | nhãn | câu hỏi | bắt buộc (có/không) | yếu tố SIPAS": "Criteria, one per line: code | label | question | required (yes/no) | SIPAS factor",
     "Yếu tố SIPAS:": "SIPAS factors:",
     "Lý do chưa hài lòng, mỗi dòng: mã | nhãn": "Reasons for dissatisfaction, one per line: code | label",
@@ -404,6 +406,141 @@ EN: dict[str, str | tuple[str, str]] = {
     "Dân vào niềm nở – Hướng dẫn tận tình – Dân về vui vẻ": "A warm welcome – Attentive guidance – A happy farewell",
     # --- second pass: append new msgids below ---
     "Mã QR của địa chỉ ghép máy": "QR code of the pairing address",
+    # --- app.py: errors answered for any page ---
+    "Dữ liệu vừa được thay đổi cùng lúc. Vui lòng thử lại.": "The data was changed by another request at the same time. Please try again.",
+    "Tham số trên địa chỉ không hợp lệ.": "The address has an invalid parameter.",
+    # --- admin/formatting.py: channel names ("Máy tại quầy" is shared with the nav, above) ---
+    "Mã QR": "QR code",
+    "Mã phiếu hẹn": "Appointment slip code",
+    # --- admin/formatting.py: weekday names (heat map) ---
+    "Thứ Hai": "Monday",
+    "Thứ Ba": "Tuesday",
+    "Thứ Tư": "Wednesday",
+    "Thứ Năm": "Thursday",
+    "Thứ Sáu": "Friday",
+    "Thứ Bảy": "Saturday",
+    "Chủ nhật": "Sunday",
+    # --- admin/formatting.py: SIPAS elements (called "SIPAS factor" in the English screens) ---
+    "Tiếp cận dịch vụ": "Access to the service",
+    "Thủ tục hành chính": "Administrative procedures",
+    "Công chức giải quyết": "Civil servants handling the procedure",
+    "Kết quả giải quyết": "Outcome of the procedure",
+    "Tiếp nhận, xử lý ý kiến": "Receiving and handling feedback",
+    # --- admin/formatting.py: booleans in the audit log's changes ---
+    "có": "yes",
+    "không": "no",
+    # --- admin/forms.py: field checks ---
+    "Vui lòng điền mục này.": "Please fill in this field.",
+    "Tối đa %(max)d ký tự.": "At most %(max)d characters.",
+    "Giá trị này chưa dùng được, xem chi tiết bên dưới.": "This value cannot be used; see the details below.",
+    "Không được chứa ký tự điều khiển (ví dụ ký tự NUL).": "Must not contain control characters (such as NUL).",
+    "Ngày phải từ %(first)s đến %(last)s.": "The date must be between %(first)s and %(last)s.",
+    "Ngày không hợp lệ: dùng dạng năm-tháng-ngày.": "Invalid date: use the year-month-day form (YYYY-MM-DD).",
+    "Mật khẩu mới cần từ %(min)d đến %(max)d ký tự.": "The new password must be %(min)d to %(max)d characters long.",
+    # --- admin/forms.py: accounts (role names) ---
+    "Văn phòng Thanh tra tỉnh": "Provincial Inspectorate Office",
+    "Lãnh đạo đơn vị": "Unit leader",
+    "Chỉ xem": "View only",
+    "Tên đăng nhập này đã có.": "This username is already taken.",
+    "Chọn một đơn vị có thật cho tài khoản này.": "Choose an existing unit for this account.",
+    "Bạn không cấp được vai trò này.": "You cannot grant this role.",
+    # --- admin/forms.py: units, groups, imports ---
+    "Không đặt được dưới đơn vị này: không có đơn vị đó, hoặc đó là chính nó hay đơn vị cấp dưới của nó.": "The unit cannot be placed there: that parent unit does not exist, or it is the unit itself "
+    "or one of its subunits.",
+    "Loại đơn vị không hợp lệ.": "Invalid unit type.",
+    "Không có đơn vị này.": "That unit does not exist.",
+    "Chọn một loại dữ liệu trong danh sách.": "Choose a data type from the list.",
+    "Chọn tệp .csv hoặc .xlsx.": "Choose a .csv or .xlsx file.",
+    "Chỉ nhận tệp .csv hoặc .xlsx.": "Only .csv or .xlsx files are accepted.",
+    # --- admin/forms.py: reception points and tablets ---
+    "Mã điểm này đã có.": "This point code already exists.",
+    "Số phiếu hẹn phải từ %(min)s đến %(max)s.": "The number of appointment slips must be between %(min)s and %(max)s.",
+    "Nhập một số nguyên.": "Enter a whole number.",
+    "Điểm tiếp nhận này đã ngừng hoạt động: không ghép máy mới được.": "This reception point is no longer active: no new tablet can be paired with it.",
+    # --- admin/forms.py: surveys ---
+    "Kiểm tra các dòng tiêu chí: mỗi dòng cần mã (không trùng), nhãn và câu hỏi, yếu tố SIPAS hợp lệ; "
+    "cần ít nhất một tiêu chí bắt buộc (câu chính).": "Check the criteria lines: each line needs a code (unique), a label and a question, "
+    "and a valid SIPAS factor; at least one criterion must be required (the main question).",
+    "Kiểm tra các dòng lý do: mỗi dòng cần mã (không trùng) và nhãn.": "Check the reason lines: each line needs a code (unique) and a label.",
+    # --- admin/forms.py: competition periods and milestones ---
+    "Mã đợt này đã có.": "This period code already exists.",
+    "Ngày kết thúc phải sau ngày bắt đầu.": "The end date must be after the start date.",
+    "Sơ kết": "Mid-term review",
+    "Tổng kết": "Final review",
+    "Khác": "Other",
+    "Chọn một loại mốc trong danh sách.": "Choose a milestone type from the list.",
+    # --- admin/report_filter.py, admin/reports.py: report filters ---
+    "Khoảng thời gian không hợp lệ: ngày theo dạng năm-tháng-ngày, từ năm 2000 đến năm 2100.": "Invalid date range: give dates as year-month-day, between the years 2000 and 2100.",
+    "Ngày bắt đầu phải trước ngày kết thúc.": "The start date must be before the end date.",
+    "Khoảng thời gian quá dài (tối đa 10 năm).": "The date range is too long (at most 10 years).",
+    "Không có đợt thi đua này.": "That competition period does not exist.",
+    "Bộ lọc ý kiến không hợp lệ.": "Invalid comment filter.",
+    # --- admin/api.py: errors of the reporting API ---
+    "Tài khoản chỉ xem không được thay đổi dữ liệu.": "A view-only account cannot change data.",
+    "Bộ lọc phản ánh không hợp lệ.": "Invalid feedback filter.",
+    "Không tìm thấy đơn vị này.": "This unit was not found.",
+    "Không tìm thấy phản ánh này.": "This feedback was not found.",
+    "Trạng thái cảnh báo không hợp lệ.": "Invalid alert status.",
+    "Không tìm thấy cảnh báo này.": "This alert was not found.",
+    "Ghi chú phải là văn bản.": "The note must be text.",
+    # --- core/inputs.py: JSON bodies ---
+    "Thiếu dữ liệu bắt buộc.": "Required data is missing.",
+    "Dữ liệu không hợp lệ.": "Invalid data.",
+    "Dữ liệu quá dài.": "The data is too long.",
+    "Dữ liệu phải được gửi dạng JSON (Content-Type: application/json).": "The data must be sent as JSON (Content-Type: application/json).",
+    "Dữ liệu gửi lên không phải UTF-8.": "The data sent is not UTF-8.",
+    "Dữ liệu gửi lên không phải JSON hợp lệ.": "The data sent is not valid JSON.",
+    "Dữ liệu lồng nhau quá sâu.": "The data is nested too deeply.",
+    "Số quá lớn.": "A number is too large.",
+    # --- core/cases/calendar.py, core/cases/operations.py: errors ---
+    "Không lưu được ngày này.": "Could not save this day.",
+    "Không ghi nhận được phản ánh.": "Could not record the feedback.",
+    "Trạng thái không hợp lệ.": "Invalid status.",
+    "Không thể chuyển phản ánh sang trạng thái này.": "The feedback cannot be moved to this status.",
+    "Thiếu hoặc sai thông tin để chuyển trạng thái.": "Information needed to change the status is missing or wrong.",
+    # --- core/cases/reminders.py: errors ---
+    "Không gửi được lời nhắc.": "Could not send the reminder.",
+    # --- core/org/accounts.py: errors ---
+    "Không tạo được tài khoản.": "Could not create the account.",
+    "Bạn không được quản lý tài khoản này.": "You are not allowed to manage this account.",
+    "Mật khẩu mới không hợp lệ.": "The new password is not valid.",
+    "Tên mã truy cập quá dài.": "The access token label is too long.",
+    "Địa chỉ thư điện tử không hợp lệ.": "Invalid e-mail address.",
+    # --- core/org/devices.py: errors ---
+    "Điểm tiếp nhận này đã ngừng hoạt động.": "This reception point is no longer active.",
+    "Tên máy quá dài.": "The tablet name is too long.",
+    # --- core/org/periods.py, core/org/points.py, core/org/units.py: errors ---
+    "Không tạo được đợt thi đua.": "Could not create the competition period.",
+    "Không thêm được mốc.": "Could not add the milestone.",
+    "Không tạo được điểm tiếp nhận.": "Could not create the reception point.",
+    "Tên điểm tiếp nhận không hợp lệ.": "Invalid reception point name.",
+    "Không tìm thấy.": "Not found.",
+    "Không lưu được đơn vị.": "Could not save the unit.",
+    "Không lưu được khối, cụm thi đua.": "Could not save the competition group.",
+    # --- core/ratings/alerts.py: errors ---
+    "Cần ghi chú khi xác nhận cảnh báo.": "A note is required to acknowledge an alert.",
+    "Ghi chú quá dài.": "The note is too long.",
+    "Cảnh báo này đã được xác nhận.": "This alert has already been acknowledged.",
+    "Không tạo được quy tắc cảnh báo.": "Could not create the alert rule.",
+    # --- core/ratings/privacy.py: the consent text (kiosk and web survey) ---
+    "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
+    "thông tin được xoá sau %(days)s ngày.": "I agree that the office may use this name and phone number only to contact me with a reply "
+    "to my comment; the details are deleted after %(days)s days.",
+    # --- core/ratings/responses.py, surveys.py, visit_codes.py: errors ---
+    "Mã câu trả lời không hợp lệ.": "Invalid answer ID.",
+    "Dữ liệu đánh giá không hợp lệ.": "Invalid rating data.",
+    "Mã câu trả lời này đã được dùng cho một câu trả lời khác.": "This answer ID has already been used for a different answer.",
+    "Mã khảo sát này đã được dùng hoặc đã hết hạn.": "This survey code has already been used or has expired.",
+    "Không lưu được phiếu khảo sát.": "Could not save the survey.",
+    "Số mã không hợp lệ.": "Invalid number of codes.",
+    # --- templates/admin: form problems, audit log, devices, criteria report, import ---
+    "Chi tiết:": "Details:",
+    "Thay đổi": "Changes",
+    "máy %(name)s": "tablet %(name)s",
+    "dòng lệnh": "command line",
+    "Bị từ chối": "Rejected",
+    "Yếu tố SIPAS": "SIPAS factor",
+    "… và %(n)s lỗi khác.": "… and %(n)s more.",
 }
 
 _PLACEHOLDER = re.compile(

@@ -46,11 +46,11 @@ def rules_for(point: Point) -> list[AlertRule]:
     )
 
 
-def _window_counts(point: Point, main_code: str, since, until) -> tuple[int, int]:
-    """Counted answers at the point in [since, until] and how many scored low on the main question."""
+def _answers_around(point: Point, main_code: str, since, until) -> list[tuple]:
+    """(answered_at, low?) of the counted answers at the point in [since, until], in time order."""
     low = int(current_app.config["KIOSK_LOW_SCORE"])
     query = (
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((Answer.score <= low, 1), else_=0)), 0))
+        sa.select(Response.answered_at, Answer.score <= low)
         .select_from(Response)
         .join(Answer, Answer.response_id == Response.id)
         .join(Criterion, Answer.criterion_id == Criterion.id)
@@ -61,9 +61,31 @@ def _window_counts(point: Point, main_code: str, since, until) -> tuple[int, int
             Response.answered_at <= until,
             Criterion.code == main_code,
         )
+        .order_by(Response.answered_at)
     )
-    total, lows = db.session.execute(query).one()
-    return int(total), int(lows)
+    return [(when, bool(is_low)) for when, is_low in db.session.execute(query)]
+
+
+def _busiest_low_window(rule: AlertRule, answers: list[tuple], moment) -> dict | None:
+    """The first window of the rule's length holding `moment` (they start at an answer) that has
+    enough answers with a high enough share scored low. Answers queued offline arrive late and out
+    of order, so the windows after the answer's time count as much as the one before it."""
+    width = timedelta(minutes=rule.window_minutes)
+    times = [when for when, _low in answers]
+    lows = [0]
+    for _when, is_low in answers:
+        lows.append(lows[-1] + is_low)
+    end = 0
+    for start, begins in enumerate(times):
+        if begins < moment - width or begins > moment:
+            continue
+        end = max(end, start)
+        while end < len(times) and times[end] <= begins + width:
+            end += 1
+        total, low = end - start, lows[end] - lows[start]
+        if total >= rule.min_answers and 100.0 * low >= rule.share * total:
+            return {"answers": total, "low": low, "window_minutes": rule.window_minutes, "share": rule.share}
+    return None
 
 
 def _tripped(rule: AlertRule, point: Point, answer: StoredAnswer) -> dict | None:
@@ -73,11 +95,9 @@ def _tripped(rule: AlertRule, point: Point, answer: StoredAnswer) -> dict | None
         if answer.comment and any(score == lowest for score in answer.scores.values()):
             return {"response": str(answer.id), "score": lowest}
         return None
-    since = answer.answered_at - timedelta(minutes=rule.window_minutes)
-    total, lows = _window_counts(point, answer.main_code, since, answer.answered_at)
-    if total >= rule.min_answers and 100.0 * lows >= rule.share * total:
-        return {"answers": total, "low": lows, "window_minutes": rule.window_minutes, "share": rule.share}
-    return None
+    width = timedelta(minutes=rule.window_minutes)
+    around = _answers_around(point, answer.main_code, answer.answered_at - width, answer.answered_at + width)
+    return _busiest_low_window(rule, around, answer.answered_at)
 
 
 def _open_once(rule: AlertRule, point: Point, details: dict) -> int | None:
