@@ -10,11 +10,15 @@ bp = Blueprint("admin", __name__, cli_group=None)
 
 from admin import (  # noqa: E402,F401  (the screens attach their routes to bp)
     accounts,
+    alerts,
     api,
     audit,
+    calendar,
+    cases,
     devices,
     exports,
     formatting,
+    monitoring,
     periods,
     points,
     reports,

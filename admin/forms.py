@@ -9,22 +9,49 @@ lengths as the core exports them.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, IntegerField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 
+from core.cases import calendar as case_calendar
+from core.cases import reminders
+from core.cases.operations import ANSWER_LENGTH, ASSIGNEE_LENGTH, REASON_LENGTH, TRANSITIONS
 from core.errors import ValidationFailed
 from core.forms import GuardedForm
 from core.inputs import EARLIEST, LATEST, clean_text, in_calendar
+from core.models import CASE_KINDS, CASE_STATUSES, CONTACT_METHODS, MANUAL_CHANNELS, Case
 from core.org import accounts, devices, periods, points, units
 from core.org.imports import GROUP_COLUMNS, UNIT_COLUMNS
-from core.ratings import surveys
+from core.ratings import alerts, surveys
 from core.ratings.surveys import CriterionSpec, ReasonSpec
+from core.timeutil import LOCAL_TZ
 
 REQUIRED = _l("Vui lòng điền mục này.")
 TOO_LONG = _l("Tối đa %(max)d ký tự.")
@@ -188,10 +215,20 @@ class UserForm(AdminForm):
         "username": _l("Tên đăng nhập này đã có."),
         "unit": _l("Chọn một đơn vị có thật cho tài khoản này."),
         "role": _l("Bạn không cấp được vai trò này."),
+        "email": _l("Địa chỉ thư điện tử không hợp lệ."),
     }
     username = code_field(_l("Tên đăng nhập"), accounts.USERNAME_LENGTH)
     role = SelectField(_l("Vai trò"), choices=[], invalid_choice_message=_l("Bạn không cấp được vai trò này."))
     unit = code_field(_l("Đơn vị"), UNIT_COLUMNS["code"], required=False)
+    email = StringField(
+        _l("Thư điện tử (nhận thông báo, không bắt buộc)"),
+        validators=[
+            Optional(),
+            Length(max=accounts.EMAIL_LENGTH, message=TOO_LONG),
+            Regexp(accounts.EMAIL_PATTERN, message=_l("Địa chỉ thư điện tử không hợp lệ.")),
+        ],
+        filters=[_strip],
+    )
 
 
 class TokenForm(AdminForm):
@@ -370,3 +407,333 @@ class MilestoneForm(AdminForm):
     )
     name = text_field(_l("Tên"), periods.NAME_LENGTH)
     due_date = LocalDateField(_l("Ngày"))
+
+
+# --- Citizens' feedback as cases, alerts, the calendar, reminders ----------------------------
+
+CASE_STATUS_LABELS = {
+    "new": _l("Mới"),
+    "assigned": _l("Đã phân công"),
+    "answered": _l("Đã trả lời"),
+    "closed": _l("Đã đóng"),
+    "dismissed": _l("Đã loại"),
+    "reopened": _l("Mở lại"),
+}
+CASE_SOURCE_LABELS = {"kiosk": _l("Máy tại quầy"), "qr": _l("Mã QR"), "manual": _l("Cán bộ ghi nhận")}
+CASE_KIND_LABELS = {"feedback": _l("Phản ánh, kiến nghị"), "complaint": _l("Khiếu nại")}
+MANUAL_CHANNEL_LABELS = {
+    "paper": _l("Đơn, thư giấy"),
+    "phone": _l("Điện thoại"),
+    "email": _l("Thư điện tử"),
+    "reception": _l("Buổi tiếp công dân"),
+}
+CONTACT_METHOD_LABELS = {
+    "phone": _l("Điện thoại"),
+    "email": _l("Thư điện tử"),
+    "letter": _l("Văn bản"),
+    "in_person": _l("Trực tiếp"),
+}
+# What the button of each move says (the case's next status is the key).
+MOVE_LABELS = {
+    "assigned": _l("Phân công xử lý"),
+    "answered": _l("Ghi nhận đã trả lời"),
+    "closed": _l("Đóng phản ánh"),
+    "dismissed": _l("Loại phản ánh"),
+    "reopened": _l("Mở lại phản ánh"),
+}
+RULE_KIND_LABELS = {
+    "low_share": _l("Tỷ lệ câu trả lời thấp trong một khoảng thời gian"),
+    "lowest_comment": _l("Điểm thấp nhất kèm góp ý"),
+}
+REMINDER_REASON_LABELS = {
+    "offline_kiosks": _l("Máy tại quầy mất liên lạc"),
+    "silent_points": _l("Điểm tiếp nhận không có đánh giá trong 7 ngày"),
+    "overdue_cases": _l("Có phản ánh quá hạn"),
+    "low_index": _l("Chỉ số hài lòng dưới chỉ tiêu"),
+    "low_on_time_rate": _l("Tỷ lệ trả lời đúng hạn dưới chỉ tiêu"),
+}
+CHOOSE_FROM_LIST = _l("Chọn một giá trị trong danh sách.")
+CONSENT_NEEDED = _l("Có thông tin liên hệ thì cần người dân đồng ý: đánh dấu ô đồng ý, hoặc xoá thông tin liên hệ.")
+BAD_EMAIL = _l("Địa chỉ thư điện tử không hợp lệ.")
+WHOLE_NUMBER = _l("Nhập một số nguyên.")
+CASE_CONTENT_LENGTH = 5000
+PHONE_PATTERN = r"^[0-9+ ().-]{6,}$"
+
+
+def _choices(labels: dict, codes, blank=None) -> list[SelectChoice]:
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(code, labels.get(code, code)) for code in codes]
+
+
+def email_field(label) -> StringField:
+    """An optional e-mail address: what the account operations accept, checked on the spot."""
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=accounts.EMAIL_LENGTH, message=TOO_LONG),
+            Regexp(accounts.EMAIL_PATTERN, message=BAD_EMAIL),
+        ],
+        filters=[_strip],
+    )
+
+
+def long_text_field(label, max_length: int, *, required: bool = True) -> TextAreaField:
+    first = DataRequired(message=REQUIRED) if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=max_length, message=TOO_LONG)], filters=[_strip])
+
+
+class InCalendarMoment:
+    """A date and time whose local date lies within the service's calendar."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not in_calendar(field.data.date()):
+            raise StopValidation(InCalendar.message % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed in local time (Asia/Ho_Chi_Minh): `data` is an aware datetime."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(
+            label,
+            validators=[InputRequired(message=REQUIRED), InCalendarMoment()],
+            format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+            tz=LOCAL_TZ,
+            invalid_value_message=_l("Ngày giờ không hợp lệ: dùng dạng năm-tháng-ngày giờ:phút."),
+            **kwargs,
+        )
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class PercentField(FloatField):
+    """A percentage; a decimal comma (30,5) is read like a point; NaN and infinities are refused."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
+        if self.data is not None and not math.isfinite(self.data):
+            self.data = None
+            raise ValueError(self.invalid_value_message)
+
+
+class CaseFilterForm(AdminForm):
+    """The case list's filters, read from the query string (a GET form: nothing to protect)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Trạng thái"),
+        choices=_choices(CASE_STATUS_LABELS, CASE_STATUSES, _l("Tất cả")),
+        default="",
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    unit = code_field(_l("Đơn vị"), UNIT_COLUMNS["code"], required=False)
+    overdue = SelectField(
+        _l("Thời hạn"),
+        choices=[
+            SelectChoice("", _l("Tất cả")),
+            SelectChoice("yes", _l("Quá hạn")),
+            SelectChoice("no", _l("Chưa quá hạn")),
+        ],
+        default="",
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    page = IntegerField(
+        _l("Trang"),
+        validators=[Optional(), NumberRange(min=1, max=100_000, message=_l("Trang phải từ %(min)s đến %(max)s."))],
+        invalid_value_message=WHOLE_NUMBER,
+    )
+
+    @property
+    def overdue_flag(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.overdue.data or "")
+
+
+class CaseMoveForm(AdminForm):
+    """One move of a case; `status` (a hidden field of each action's form) names where it goes.
+    The state machine (core) says which moves are allowed and what each needs."""
+
+    core_messages: ClassVar = {
+        "status": _l("Trạng thái không hợp lệ."),
+        "assignee": _l("Nhập tên người được phân công xử lý."),
+        "answer": _l("Nhập nội dung đã trả lời người dân."),
+        "reason": _l("Nêu lý do loại phản ánh."),
+        "contact_method": CHOOSE_FROM_LIST,
+    }
+    status = SelectField(
+        _l("Chuyển sang"),
+        choices=_choices(MOVE_LABELS, TRANSITIONS),
+        invalid_choice_message=_l("Trạng thái không hợp lệ."),
+    )
+    assignee = text_field(_l("Người được phân công"), ASSIGNEE_LENGTH, required=False)
+    answer = long_text_field(_l("Nội dung trả lời"), ANSWER_LENGTH, required=False)
+    contact_method = SelectField(
+        _l("Đã báo cho người dân qua"),
+        choices=_choices(CONTACT_METHOD_LABELS, CONTACT_METHODS, _l("— Không ghi —")),
+        default="",
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    reason = text_field(_l("Lý do loại"), REASON_LENGTH, required=False)
+
+
+class ManualCaseForm(AdminForm):
+    """Feedback received on paper, by phone, by e-mail or at a reception session."""
+
+    core_messages: ClassVar = {
+        "unit": _l("Không có đơn vị này."),
+        "point": _l("Chọn một điểm tiếp nhận của đơn vị đã chọn (hoặc để trống)."),
+        "channel": CHOOSE_FROM_LIST,
+        "kind": CHOOSE_FROM_LIST,
+        "content": REQUIRED,
+        "received_on": _l("Thời điểm nhận không được ở tương lai."),
+        "consent": CONSENT_NEEDED,
+    }
+    unit = code_field(_l("Đơn vị"), UNIT_COLUMNS["code"])
+    point = code_field(_l("Điểm tiếp nhận (không bắt buộc)"), points.CODE_LENGTH, required=False)
+    channel = SelectField(
+        _l("Hình thức tiếp nhận"),
+        choices=_choices(MANUAL_CHANNEL_LABELS, MANUAL_CHANNELS),
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    kind = SelectField(
+        _l("Loại"), choices=_choices(CASE_KIND_LABELS, CASE_KINDS), invalid_choice_message=CHOOSE_FROM_LIST
+    )
+    received_on = LocalDateTimeField(_l("Thời điểm nhận (giờ Việt Nam)"))
+    content = long_text_field(_l("Nội dung phản ánh, kiến nghị"), CASE_CONTENT_LENGTH)
+    contact_name = text_field(_l("Họ và tên người phản ánh"), Case.__table__.c.contact_name.type.length, required=False)
+    contact_phone = StringField(
+        _l("Số điện thoại"),
+        validators=[
+            Optional(),
+            Length(max=Case.__table__.c.contact_phone.type.length, message=TOO_LONG),
+            Regexp(PHONE_PATTERN, message=_l("Số điện thoại chỉ gồm chữ số, dấu cách và dấu +.")),
+        ],
+        filters=[_strip],
+    )
+    contact_email = StringField(
+        _l("Thư điện tử"),
+        validators=[
+            Optional(),
+            Length(max=Case.__table__.c.contact_email.type.length, message=TOO_LONG),
+            Regexp(accounts.EMAIL_PATTERN, message=BAD_EMAIL),
+        ],
+        filters=[_strip],
+    )
+    consent = BooleanField(_l("Người dân đồng ý"))
+
+    @property
+    def has_contact(self) -> bool:
+        return any((field.data or "").strip() for field in (self.contact_name, self.contact_phone, self.contact_email))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.has_contact and not self.consent.data:
+            self.consent.errors = [*self.consent.errors, CONSENT_NEEDED]
+            valid = False
+        return valid
+
+
+class AlertAckForm(AdminForm):
+    core_messages: ClassVar = {"note": _l("Ghi lại đã xem xét, xử lý thế nào (bắt buộc, tối đa 2000 ký tự).")}
+    note = long_text_field(_l("Ghi chú xử lý"), alerts.NOTE_LENGTH)
+
+
+class AlertRuleForm(AdminForm):
+    """A rule for one point, for every point of one unit, or (neither) for every point."""
+
+    core_messages: ClassVar = {
+        "kind": CHOOSE_FROM_LIST,
+        "unit": _l("Không có đơn vị này."),
+        "point": _l("Không có điểm này, hoặc đã chọn cả đơn vị lẫn điểm: chỉ chọn một trong hai."),
+        "min_answers": _l("Số câu trả lời tối thiểu phải từ 1 đến 10000."),
+        "share": _l("Tỷ lệ phải lớn hơn 0 và không quá 100."),
+        "window_minutes": _l("Khoảng thời gian phải từ 5 phút đến 7 ngày (10080 phút)."),
+    }
+    kind = SelectField(
+        _l("Loại quy tắc"),
+        choices=_choices(RULE_KIND_LABELS, alerts.RULE_KINDS),
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    unit = code_field(_l("Đơn vị"), UNIT_COLUMNS["code"], required=False)
+    point = code_field(_l("Điểm tiếp nhận"), points.CODE_LENGTH, required=False)
+    min_answers = IntegerField(
+        _l("Số câu trả lời tối thiểu"),
+        default=10,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=1, max=10_000, message=_l("Số câu trả lời tối thiểu phải từ %(min)s đến %(max)s.")),
+        ],
+        invalid_value_message=WHOLE_NUMBER,
+    )
+    share = PercentField(
+        _l("Tỷ lệ câu trả lời thấp (%)"),
+        default=30.0,
+        validators=[
+            InputRequired(message=REQUIRED),
+            # 0 itself is refused by the core, with the same message.
+            NumberRange(min=0, max=100, message=_l("Tỷ lệ phải lớn hơn 0 và không quá 100.")),
+        ],
+        invalid_value_message=_l("Nhập một số, ví dụ 30 hoặc 30,5."),
+    )
+    window_minutes = IntegerField(
+        _l("Trong khoảng (phút)"),
+        default=120,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=5, max=7 * 24 * 60, message=_l("Khoảng thời gian phải từ %(min)s đến %(max)s phút.")),
+        ],
+        invalid_value_message=WHOLE_NUMBER,
+    )
+
+
+class CalendarDayForm(AdminForm):
+    core_messages: ClassVar = {"day": _l("Ngày phải từ năm 2000 đến năm 2100."), "name": TOO_LONG}
+    day = LocalDateField(_l("Ngày"))
+    working = SelectField(
+        _l("Loại ngày"),
+        choices=[
+            SelectChoice("0", _l("Nghỉ (lễ, Tết, nghỉ bù)")),
+            SelectChoice("1", _l("Làm bù (thứ Bảy, Chủ nhật đi làm)")),
+        ],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    name = text_field(_l("Tên gọi"), case_calendar.NAME_LENGTH, required=False)
+
+
+class CalendarImportForm(AdminForm):
+    file = FileField(
+        _l("Tệp CSV (cột date,working,name)"),
+        validators=[
+            FileRequired(message=_l("Chọn tệp .csv.")),
+            FileAllowed(["csv"], message=_l("Chỉ nhận tệp .csv.")),
+        ],
+    )
+
+
+class ReminderForm(AdminForm):
+    core_messages: ClassVar = {
+        "reasons": _l("Chọn ít nhất một lý do nhắc nhở."),
+        "note": _l("Lời nhắn tối đa 2000 ký tự."),
+    }
+    reasons = SelectMultipleField(
+        _l("Lý do nhắc nhở"),
+        choices=_choices(REMINDER_REASON_LABELS, reminders.REASONS),
+        validators=[DataRequired(message=_l("Chọn ít nhất một lý do nhắc nhở."))],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    note = long_text_field(_l("Lời nhắn (không bắt buộc)"), reminders.NOTE_LENGTH, required=False)
+
+
+class EmailForm(AdminForm):
+    """Where an account's notifications go (empty: none)."""
+
+    core_messages: ClassVar = {"email": BAD_EMAIL}
+    email = email_field(_l("Thư điện tử"))

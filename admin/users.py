@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from admin import bp
 from admin.access import access, get_or_404, posted_action, require_scope, scoped_units
-from admin.forms import ROLE_LABELS, TokenForm, UserForm
+from admin.forms import ROLE_LABELS, EmailForm, PasswordForm, TokenForm, UserForm
 from core.extensions import db
 from core.models import ApiToken, User
 from core.org.accounts import (
@@ -24,17 +24,18 @@ from core.org.accounts import (
     revoke_api_token,
     roles_granted_by,
     set_user_active,
+    set_user_email,
 )
 from core.org.units import can_see
 
 
-def _user_form() -> UserForm:
-    form = UserForm()
+def _user_form(*, fresh: bool = False) -> UserForm:
+    form = UserForm(formdata=None) if fresh else UserForm()
     form.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in roles_granted_by(g.actor)]
     return form
 
 
-def _users_page(form: UserForm):
+def _users_page(form: UserForm, email_form: EmailForm | None = None, failed_user: int | None = None):
     query = sa.select(User).order_by(User.username)
     if g.scope is not None:
         query = query.where(User.unit_id.in_(g.scope))
@@ -45,7 +46,9 @@ def _users_page(form: UserForm):
         form=form,
         role_labels=ROLE_LABELS,
         manageable=lambda user: may_manage(g.actor, user),
-    ), form.http_status
+        email_form=email_form or EmailForm(formdata=None),
+        failed_user=failed_user,
+    ), (422 if email_form is not None else form.http_status)
 
 
 def _manageable_user(user_id: int) -> User:
@@ -79,7 +82,13 @@ def user_new():
     password = generated_password()
     created = form.submit(
         lambda: create_user(
-            g.actor, form.username.data, form.role.data, password, form.unit.data or None, temporary=True
+            g.actor,
+            form.username.data,
+            form.role.data,
+            password,
+            form.unit.data or None,
+            temporary=True,
+            email=form.email.data or None,
         )
     )
     if not created:
@@ -104,6 +113,45 @@ def user_active(user_id: int):
     set_user_active(g.actor, user, not user.active)
     flash(_("Đã cập nhật tài khoản %(u)s.", u=user.username))
     return redirect(url_for("admin.users"))
+
+
+# --- E-mail addresses (where the unit's notifications reach an account) -----------------------
+
+
+@bp.post("/admin/users/<int(max=2147483647):user_id>/email")
+@access("manage")
+def user_email(user_id: int):
+    user = get_or_404(User, user_id)
+    require_scope(user.unit_id)
+    if user.id != g.user.id and not may_manage(g.actor, user):
+        abort(403)
+    form = EmailForm()
+    if not form.submit(lambda: set_user_email(g.actor, user, form.email.data or None)):
+        return _users_page(_user_form(fresh=True), email_form=form, failed_user=user.id)
+    flash(_("Đã cập nhật thư điện tử của %(u)s.", u=user.username))
+    return redirect(url_for("admin.users"))
+
+
+@bp.context_processor
+def account_email_form():
+    """The own-address form of the password page, fresh unless a view passed a refused one."""
+    return {"fresh_account_email_form": lambda: EmailForm(formdata=None, email=g.user.email if g.get("user") else None)}
+
+
+@bp.post("/admin/account/email")
+@access("read")
+def account_email():
+    form = EmailForm()
+    if not form.submit(lambda: set_user_email(g.actor, g.user, form.email.data or None)):
+        page = render_template(
+            "admin/password.html",
+            form=PasswordForm(formdata=None),
+            forced=g.user.must_change_password,
+            email_form=form,
+        )
+        return page, 422
+    flash(_("Đã cập nhật thư điện tử của bạn."), "info")
+    return redirect(url_for("admin.change_password"))
 
 
 # --- API tokens ------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from flask import url_for
 
 from core.audit import Actor
 from core.extensions import db
-from core.models import ApiToken, CompetitionPeriod, Milestone, Survey, User
+from core.models import AlertRule, ApiToken, CompetitionPeriod, Milestone, Survey, User
 from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code, pair_device
 from tests.conftest import committing, csrf_token
+from tests.test_admin_cases import make_case, trip_alert
 from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
 
 # endpoint -> (access level, what the URL points at)
@@ -63,19 +64,47 @@ ROUTES = {
     "admin.milestone_add": ("province", "period"),
     "admin.milestone_delete": ("province", "milestone"),
     "admin.audit_log": ("province", None),
+    # Cases, alerts, the calendar, monitoring, e-mail addresses
+    "admin.case_list": ("read", None),
+    "admin.case_detail": ("read", "case"),
+    "admin.case_move": ("manage", "case"),
+    "admin.case_new": ("manage", None),
+    "admin.alert_list": ("read", None),
+    "admin.alert_acknowledge": ("manage", "alert"),
+    "admin.alert_rule_new": ("province", None),
+    "admin.alert_rule_active": ("province", "rule"),
+    "admin.calendar": ("province", None),
+    "admin.calendar_set": ("province", None),
+    "admin.calendar_remove": ("province", None),
+    "admin.calendar_import": ("province", None),
+    "admin.monitoring": ("province", None),
+    "admin.monitoring_remind": ("province", "unit"),
+    "admin.user_email": ("manage", "user"),
+    "admin.account_email": ("read", None),
+    # The cases and alerts API (admin/api.py): reads for every account, changes for managers
+    "admin.cases": ("api", None),
+    "admin.case_figures": ("api", None),
+    "admin.alerts": ("api", None),
+    "admin.case_patch": ("api_manage", "api_case"),
+    "admin.alert_ack": ("api_manage", "api_alert"),
 }
 ALLOWED = {
     "read": {"province_admin", "unit_manager", "viewer"},
     "manage": {"province_admin", "unit_manager"},
     "province": {"province_admin"},
     "api": {"province_admin", "unit_manager", "viewer"},
+    "api_manage": {"province_admin", "unit_manager"},
 }
+API_LEVELS = ("api", "api_manage")
+# Kinds of object that belong to a unit: another unit's answers 404 to a unit manager.
+UNIT_KINDS = ("unit", "point", "device", "user", "case", "alert", "api_case", "api_alert")
 ROLES = ("anonymous", "province_admin", "unit_manager", "viewer")
 EXTRA_VALUES = {
     "admin.report": {"view": "units"},
     "admin.chart": {"name": "trend", "fmt": "png"},
     "admin.export_csv": {"view": "units"},
     "admin.point_poster": {"fmt": "png"},
+    "admin.calendar_remove": {"day": "2026-01-01"},
 }
 # A valid submission of each form, so the route's success (or its scope check) is what answers.
 FORMS = {
@@ -89,6 +118,28 @@ FORMS = {
         "kind": "groups",
         "file": (io.BytesIO(b"code,name,leader_unit\ncum-x,Cum X,\n"), "khoi.csv"),
     },
+    "admin.case_move": lambda role: {"status": "assigned", "assignee": "Lê Văn An"},
+    "admin.alert_acknowledge": lambda role: {"note": "Đã xem xét"},
+    "admin.alert_rule_new": lambda role: {
+        "kind": "low_share",
+        "unit": "H-HOIAN",
+        "point": "",
+        "min_answers": "10",
+        "share": "30",
+        "window_minutes": "120",
+    },
+    "admin.calendar_set": lambda role: {"day": "2031-01-02", "working": "0", "name": "Nghỉ"},
+    "admin.calendar_import": lambda role: {
+        "file": (io.BytesIO("date,working,name\n2031-01-03,0,Nghỉ\n".encode()), "lich.csv")
+    },
+    "admin.monitoring_remind": lambda role: {"reasons": "overdue_cases"},
+    "admin.user_email": lambda role: {"email": "xem@example.vn"},
+    "admin.account_email": lambda role: {"email": f"{role}@example.vn"},
+}
+# JSON bodies of the API's changes (a session caller sends its CSRF token in X-CSRFToken).
+API_BODIES = {
+    "admin.case_patch": {"status": "assigned", "assignee": "Lê Văn Bình"},
+    "admin.alert_ack": {"note": "Đã xem xét"},
 }
 USERNAMES = {"province_admin": "admin", "unit_manager": "hoian", "viewer": "xem"}
 
@@ -110,6 +161,7 @@ def test_every_admin_route_is_classified(demo):
 def _objects(app) -> dict:
     """Objects of the unit manager's own unit (H-HOIAN) and of another unit (H-TAMKY)."""
     seed(app)
+    cases_and_alerts = _cases_and_alerts(app)
     with committing(app):
         cli = Actor.cli()
         own_point, other_point = point(OWN_POINT), point(OTHER_POINT)
@@ -121,6 +173,7 @@ def _objects(app) -> dict:
             create_api_token(cli, db.session.scalar(sa.select(User).where(User.username == username)), "mine")
         create_api_token(cli, other_user, "someone else's")
         tokens = {row.user.username: row.id for row in db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id))}
+        rule = db.session.scalar(sa.select(AlertRule.id).order_by(AlertRule.id))
         period = db.session.scalar(sa.select(CompetitionPeriod))
         milestone = db.session.scalar(sa.select(Milestone))
         survey = db.session.scalar(sa.select(Survey))
@@ -134,7 +187,22 @@ def _objects(app) -> dict:
             "unit_id": ({"unit_id": own_point.unit_id},),
             "period": ({"period_id": period.id},),
             "milestone": ({"milestone_id": milestone.id},),
+            "rule": ({"rule_id": rule},),
+            **cases_and_alerts,
         }
+
+
+def _cases_and_alerts(app) -> dict:
+    """A case and an open alert in the unit manager's unit and in another, one set for the pages and
+    one for the API (each is moved or acknowledged once)."""
+    cases = [{"case_id": make_case(app, unit)} for unit in ("H-HOIAN", "H-TAMKY", "H-HOIAN", "H-TAMKY")]
+    alerts = [{"alert_id": trip_alert(app, code)} for code in ("H-HOIAN-P1", "H-TAMKY-P1", "H-HOIAN-P2", "H-TAMKY-P2")]
+    return {
+        "case": tuple(cases[:2]),
+        "api_case": tuple(cases[2:]),
+        "alert": tuple(alerts[:2]),
+        "api_alert": tuple(alerts[2:]),
+    }
 
 
 def _cases(objects: dict, endpoint: str, kind: str | None, role: str):
@@ -155,11 +223,11 @@ def _expected(level: str, kind: str | None, role: str, label: str, endpoint: str
             return {302}
         return {200}
     if role == "anonymous":
-        return {401} if level == "api" else {302}
+        return {401} if level in API_LEVELS else {302}
     if role not in ALLOWED[level]:
         return {403}
     if label == "other" and role != "province_admin":
-        if kind in ("unit", "point", "device", "user") and role == "unit_manager":
+        if kind in UNIT_KINDS and role == "unit_manager":
             return {404}  # another unit's object (or a filter naming another unit) does not exist for it
         if kind == "token":
             return {404}  # someone else's token
@@ -185,6 +253,10 @@ def test_role_route_matrix(demo, role):
                 url = url_for(rule.endpoint, **values)
             if "GET" in rule.methods:
                 response = client.get(url)
+            elif rule.endpoint in API_BODIES:
+                method = next(iter(rule.methods - {"HEAD", "OPTIONS"}))
+                body = API_BODIES[rule.endpoint]
+                response = client.open(url, method=method, json=body, headers={"X-CSRFToken": token})
             else:
                 form = FORMS.get(rule.endpoint, lambda _r: {})(role)
                 response = client.post(url, data={**form, "csrf_token": token})
