@@ -111,7 +111,8 @@ def open_for_response(facts: StoredAnswer) -> Case | None:
         case.contact_consent_at = utcnow()
         case.contact_consent_text = facts.consent_text
     db.session.add(case)
-    _history(case, Actor(), None, "opened from an answer")
+    # The first step needs no note: its source (an answer, staff) says how the case came.
+    _history(case, Actor(), None)
     db.session.flush()
     audit.record(Actor(), "case.open", f"case {case.id}", {"source": case.source, "due": case.due})
     emit("case.opened", point.unit, point, {"case": case_json(case)})
@@ -180,7 +181,7 @@ def record_manual(actor: Actor, spec: ManualCase) -> Case:
         case.contact_consent_at = utcnow()
         case.contact_consent_text = spec.consent_text
     db.session.add(case)
-    _history(case, actor, None, f"recorded ({spec.channel})")
+    _history(case, actor, None)
     db.session.flush()
     audit.record(actor, "case.record", f"case {case.id}", {"unit": unit.code, "channel": spec.channel, "due": case.due})
     emit("case.opened", unit, point, {"case": case_json(case)})

@@ -22,12 +22,12 @@ def retention_days() -> int:
 
 
 def consent_text(locale: str | None = None) -> str:
-    """What the citizen agrees to when leaving a name or phone number, in the page's language
-    (or `locale`). It states the purpose and the retention actually applied by the purge."""
+    """What the citizen agrees to when leaving a name, a phone number or an e-mail address, in the
+    page's language (or `locale`). It states the purpose and the retention actually applied."""
 
     def text() -> str:
         return _(
-            "Tôi đồng ý để cơ quan dùng họ tên và số điện thoại này chỉ để liên hệ trả lời ý kiến của tôi; "
+            "Tôi đồng ý để cơ quan dùng họ tên và thông tin liên lạc này chỉ để liên hệ trả lời ý kiến của tôi; "
             "thông tin được xoá sau %(days)s ngày.",
             days=retention_days(),
         )
