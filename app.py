@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = ServiceApp(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
+    # UTF-8 everywhere: JSON answers carry Vietnamese as text, not as \u escapes.
+    app.json.ensure_ascii = False
     if test_config:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
