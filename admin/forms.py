@@ -99,8 +99,18 @@ def code_field(label, max_length: int, *, required: bool = True) -> StringField:
     )
 
 
-class LocalDateField(DateField):
-    """A YYYY-MM-DD date within the service's calendar; empty is "missing", not "malformed"."""
+class BlankIsMissing:
+    """A date field left empty is "missing" (InputRequired's message), not "malformed"."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None
+            return
+        super().process_formdata(valuelist)
+
+
+class LocalDateField(BlankIsMissing, DateField):
+    """A YYYY-MM-DD date within the service's calendar."""
 
     def __init__(self, label, **kwargs):
         super().__init__(
@@ -109,12 +119,6 @@ class LocalDateField(DateField):
             invalid_value_message=_l("Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
             **kwargs,
         )
-
-    def process_formdata(self, valuelist):
-        if valuelist and not "".join(valuelist).strip():
-            self.data = None
-            return
-        super().process_formdata(valuelist)
 
 
 class AdminForm(GuardedForm):
@@ -491,7 +495,7 @@ class InCalendarMoment:
             raise StopValidation(InCalendar.message % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
 
 
-class LocalDateTimeField(DateTimeLocalField):
+class LocalDateTimeField(BlankIsMissing, DateTimeLocalField):
     """A date and time typed in local time (Asia/Ho_Chi_Minh): `data` is an aware datetime."""
 
     def __init__(self, label, **kwargs):
@@ -503,12 +507,6 @@ class LocalDateTimeField(DateTimeLocalField):
             invalid_value_message=_l("Ngày giờ không hợp lệ: dùng dạng năm-tháng-ngày giờ:phút."),
             **kwargs,
         )
-
-    def process_formdata(self, valuelist):
-        if valuelist and not "".join(valuelist).strip():
-            self.data = None
-            return
-        super().process_formdata(valuelist)
 
 
 class PercentField(FloatField):
