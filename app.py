@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import cli as core_cli
 from core import config, transactions
+from core.competition import cli as competition_cli
 from core.errors import CoreError, ValidationFailed
 from core.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, select_locale
 from core.inputs import path_is_storable, query_problems
@@ -76,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.purge_contacts)
     app.cli.add_command(core_cli.purge_personal_data)
     app.cli.add_command(core_cli.deliver_notifications)
+    for command in competition_cli.COMMANDS:
+        app.cli.add_command(command)
     app.add_url_rule("/healthz", "healthz", healthz)
     return app
 

@@ -13,13 +13,16 @@ from admin.access import api_login_required
 from admin.report_filter import date_range
 from core.cases.operations import Move, case_json, transition
 from core.cases.queries import case_report, list_alerts, list_cases
+from core.competition.reviews import review_of
+from core.competition.sheet import live_sheet
 from core.errors import Forbidden, NotFound, ValidationFailed
 from core.extensions import csrf, db
 from core.http import bearer_token
 from core.inputs import check_text, json_object
 from core.links import survey_url
-from core.models import CASE_STATUSES, Alert, Case, CompetitionGroup, Point, Unit
+from core.models import CASE_STATUSES, STAGES, Alert, Case, CompetitionGroup, Point, Unit
 from core.openapi import openapi_document
+from core.org.periods import period_by_code
 from core.org.units import can_see, subtree_ids, unit_by_code
 from core.ratings.alerts import acknowledge, alert_json
 from core.reporting.queries import satisfaction_by_unit
@@ -179,3 +182,32 @@ def alert_ack(alert_id: int):
         raise ValidationFailed(_l("Ghi chú phải là văn bản."), {"note": "must be a string"})
     acknowledge(g.actor, alert, note or "")
     return jsonify(alert_json(alert))
+
+
+# --- The competition -------------------------------------------------------------------------
+
+
+@bp.get("/api/v1/reports/competition")
+@api_login_required
+def competition():
+    """The score sheet of a period over the period up to today, or a frozen review with `stage`.
+    Ranks are those among every unit of a group; the rows are cut to the caller's scope."""
+    code = (request.args.get("period") or "").strip()
+    stage = (request.args.get("stage") or "").strip() or None
+    if not code or (stage is not None and stage not in STAGES):
+        raise ValidationFailed(
+            _l("Cần mã đợt thi đua và giai đoạn hợp lệ."),
+            {"period": "required"} if not code else {"stage": "so_ket or tong_ket"},
+        )
+    period = period_by_code(code)
+    if period is None:
+        raise NotFound(_l("Không có đợt thi đua này."), {"period": "unknown period"})
+    if stage is None:
+        rows = [row.as_dict() for row in live_sheet(period)]
+    else:
+        review = review_of(period, stage)
+        if review is None:
+            raise NotFound(_l("Giai đoạn này chưa được chốt."), {"stage": "not frozen"})
+        rows = review.sheet
+    visible = None if g.scope is None else set(db.session.scalars(sa.select(Unit.code).where(Unit.id.in_(g.scope))))
+    return jsonify([row for row in rows if visible is None or row["unit"] in visible])

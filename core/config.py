@@ -61,6 +61,8 @@ def from_environment(instance_path: str) -> dict:
         # Monitoring (đôn đốc): units below these are listed for the office to urge.
         "TARGET_INDEX": _int("TARGET_INDEX", 80),
         "TARGET_ON_TIME_RATE": _int("TARGET_ON_TIME_RATE", 100),
+        # The competition: the largest evidence file a unit may upload (PDF or image).
+        "EVIDENCE_MAX_BYTES": _int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

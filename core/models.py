@@ -103,6 +103,8 @@ class Criterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     required: Mapped[bool] = mapped_column(default=False)
     sipas_element: Mapped[str | None] = mapped_column(sa.String(32))
+    # The plan's content item (1-6) this criterion measures: 5 reception quality, 6 office and staff.
+    plan_item: Mapped[int | None] = mapped_column()
 
     survey: Mapped[Survey] = relationship(back_populates="criteria")
 
@@ -284,6 +286,8 @@ class CompetitionPeriod(db.Model):
     name: Mapped[str] = mapped_column(sa.String(255))
     start_date: Mapped[date]
     end_date: Mapped[date]
+    # The score sheet of this period (points per item, item 4's rule, classes); None: the defaults.
+    config: Mapped[dict | None] = mapped_column(sa.JSON)
 
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="period", order_by="Milestone.due_date", cascade="all, delete-orphan"
@@ -503,3 +507,146 @@ class OutboxDelivery(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
 
     event: Mapped[OutboxEvent] = relationship(back_populates="deliveries")
+
+
+# --- The competition: score sheets, self-assessment and review, frozen reviews -------------------
+
+PLAN_ITEMS = (1, 2, 3, 4, 5, 6)
+ASSESSED_ITEMS = (1, 2, 3)
+STAGES = ("so_ket", "tong_ket")
+DECISIONS = ("award", "criticise")
+
+
+class PeriodMembership(db.Model):
+    """The competition group of each unit for one period. Moving a unit to another group changes
+    the memberships of the periods still running, never those of a past period."""
+
+    __tablename__ = "period_memberships"
+
+    period_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competition_periods.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("competition_groups.id", ondelete="SET NULL"))
+
+
+class AssessmentEntry(db.Model):
+    """A figure of items 1-3 (a percentage): a unit's self-assessment, or the office's review of it.
+    Entries are only added, never changed, so a frozen review can be recomputed as it was."""
+
+    __tablename__ = "assessment_entries"
+    __table_args__ = (sa.Index("ix_assessment_entries_period_unit_item", "period_id", "unit_id", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_periods.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    item: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(16))  # "self" or "review"
+    value: Mapped[float]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class EvidenceFile(db.Model):
+    """A PDF or image backing a unit's figure, stored under the instance folder by a generated name."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_periods.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int]
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+
+class DossierCount(db.Model):
+    """Dossiers handled on time and late, imported from the one-stop-shop system (item 3). The
+    latest import of a unit and period counts; earlier ones stay for frozen reviews."""
+
+    __tablename__ = "dossier_counts"
+    __table_args__ = (sa.Index("ix_dossier_counts_period_unit", "period_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_periods.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    on_time: Mapped[int]
+    late: Mapped[int]
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ScoreAdjustment(db.Model):
+    """A bonus (positive) or penalty (negative) line with its reason; withdrawn, never deleted."""
+
+    __tablename__ = "score_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_periods.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    points: Mapped[float]
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FrozenReview(db.Model):
+    """A sơ kết or tổng kết as it stood: the sheet, the configuration it was computed with, and an
+    identification of the data behind it, so `verify-review` can recompute and compare."""
+
+    __tablename__ = "frozen_reviews"
+    __table_args__ = (sa.UniqueConstraint("period_id", "stage", name="uq_frozen_reviews_period_stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_periods.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(sa.String(16))
+    first: Mapped[date]
+    last: Mapped[date]
+    frozen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    frozen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    config: Mapped[dict] = mapped_column(sa.JSON)
+    fingerprint: Mapped[dict] = mapped_column(sa.JSON)
+    sheet: Mapped[list] = mapped_column(sa.JSON)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    period: Mapped[CompetitionPeriod] = relationship()
+    decisions: Mapped[list[ReviewDecision]] = relationship(
+        back_populates="review", order_by="ReviewDecision.id", cascade="all, delete-orphan"
+    )
+
+
+class ReviewDecision(db.Model):
+    """From a frozen tổng kết: a unit proposed for an award, or to be criticised, with the reason."""
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (sa.UniqueConstraint("review_id", "unit_id", name="uq_review_decisions_review_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("frozen_reviews.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(sa.String(16))
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[FrozenReview] = relationship(back_populates="decisions")
+    unit: Mapped[Unit] = relationship()
+
+
+class SiteSetting(db.Model):
+    """A switch of the office's (e.g. the live index on the public page)."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -114,6 +114,54 @@ def openapi_document() -> dict:
                         "rank": {"type": ["integer", "null"], "description": "Rank within the group"},
                     },
                 },
+                "CompetitionRow": {
+                    "type": "object",
+                    "properties": {
+                        "unit": {"type": "string"},
+                        "name": {"type": "string"},
+                        "group": {"type": ["string", "null"], "description": "The unit's group in this period"},
+                        "items": {
+                            "type": "object",
+                            "description": "Items 1 to 6 of the plan",
+                            "additionalProperties": {
+                                "type": "object",
+                                "properties": {
+                                    "points": {"type": "number"},
+                                    "max": {"type": "number"},
+                                    "value": {"type": ["number", "null"], "description": "The percentage behind it"},
+                                    "source": {
+                                        "enum": [
+                                            "self",
+                                            "review",
+                                            "none",
+                                            "dossiers",
+                                            "cases",
+                                            "no_case_due",
+                                            "answers",
+                                            "no_answers",
+                                        ]
+                                    },
+                                },
+                            },
+                        },
+                        "bonus": {"type": "number", "description": "Sum of the bonus lines"},
+                        "penalty": {"type": "number", "description": "Sum of the penalty lines, as points deducted"},
+                        "score": {"type": "number", "description": "Items + bonus − penalty"},
+                        "ranked": {"type": "boolean", "description": "At least MIN_SAMPLE counted answers"},
+                        "rank": {
+                            "type": ["integer", "null"],
+                            "description": "Within the group; ties share (1, 2, 2, 4)",
+                        },
+                        "class": {"enum": ["xuat_sac", "tot", "kha", "trung_binh", "yeu", None]},
+                        "responses": {"type": "integer"},
+                        "index": {"type": ["number", "null"], "description": "Satisfaction index, %"},
+                        "ci95": {"type": ["array", "null"], "items": {"type": "number"}},
+                        "close_to_previous": {
+                            "type": "boolean",
+                            "description": "The index differs not significantly (95 %) from the unit ranked just above",
+                        },
+                    },
+                },
                 "Case": {
                     "type": "object",
                     "properties": {
@@ -223,6 +271,26 @@ def openapi_document() -> dict:
                             **_json({"type": "array", "items": {"$ref": "#/components/schemas/UnitSatisfaction"}}),
                         },
                         **_errors(401, 422),
+                    },
+                }
+            },
+            "/api/v1/reports/competition": {
+                "get": {
+                    "summary": "The score sheet of a competition period, ranked within groups",
+                    "description": "Without `stage`: over the period up to today. With `stage=so_ket|tong_ket`: the "
+                    "frozen review (404 when that stage is not frozen). Rows are cut to the caller's scope; ranks are "
+                    "among every unit of a group.",
+                    "security": [{"apiToken": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "period", "in": "query", "required": True, "schema": {"type": "string"}},
+                        {"name": "stage", "in": "query", "required": False, "schema": {"enum": ["so_ket", "tong_ket"]}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "One row per unit in scope",
+                            **_json({"type": "array", "items": {"$ref": "#/components/schemas/CompetitionRow"}}),
+                        },
+                        **_errors(401, 404, 422),
                     },
                 }
             },

@@ -19,18 +19,34 @@ from core.extensions import db
 F = TypeVar("F", bound=Callable)
 
 
+def on_rollback(undo: Callable[[], None]) -> None:
+    """Undo something outside the database (a file written) if this transaction is rolled back."""
+    db.session.info.setdefault("undo", []).append(undo)
+
+
+def _commit() -> None:
+    db.session.commit()
+    db.session.info.pop("undo", None)
+
+
+def _rollback() -> None:
+    db.session.rollback()
+    for undo in reversed(db.session.info.pop("undo", [])):
+        undo()
+
+
 def finish_request(status: int) -> None:
     """End the request's transaction: commit a success, roll back anything else."""
     if status < 400:
-        db.session.commit()
+        _commit()
     else:
-        db.session.rollback()
+        _rollback()
 
 
 def abandon() -> None:
     """Roll back after an error, before an error page is rendered (PostgreSQL refuses every
     statement of a failed transaction until then)."""
-    db.session.rollback()
+    _rollback()
 
 
 def command(function: F) -> F:
@@ -41,9 +57,9 @@ def command(function: F) -> F:
         try:
             result = function(*args, **kwargs)
         except BaseException:
-            db.session.rollback()
+            _rollback()
             raise
-        db.session.commit()
+        _commit()
         return result
 
     return wrapper  # type: ignore[return-value]
@@ -56,6 +72,6 @@ def unit_of_work() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        db.session.rollback()
+        _rollback()
         raise
-    db.session.commit()
+    _commit()

@@ -88,6 +88,32 @@ def test_wilson_bounds_stay_inside_0_and_100_exactly_at_the_ends():
         assert 0.0 <= low <= 100 * satisfied / 30 <= high <= 100.0
 
 
-def test_classification_cutoffs_are_configurable():
-    assert scoring.classify(85, cutoffs=(95, 85, 75, 55)) == "tot"
-    assert scoring.classify(84, cutoffs=(95, 85, 75, 55)) == "kha"
+def test_classification_ladders_are_configurable():
+    ladder = (("a", 95), ("b", 85), ("c", 75), ("d", None))
+    assert scoring.classify(85, ladder) == "b"
+    assert scoring.classify(84.99, ladder) == "c"
+    assert scoring.classify(0, ladder) == "d"
+    # Float noise of a sum of products: 89.99999999999999 is the 90 the sheet prints.
+    noisy = 100 * (0.3 + 0.6)
+    assert noisy < 90 and scoring.classify(noisy) == "xuat_sac"
+
+
+@pytest.mark.parametrize(
+    ("scores", "ranks"),
+    [
+        ([("a", 90), ("b", 80), ("c", 80), ("d", 70)], {"a": 1, "b": 2, "c": 2, "d": 4}),
+        ([("a", 50), ("b", 50), ("c", 50)], {"a": 1, "b": 1, "c": 1}),
+        ([("a", 0.1 + 0.2), ("b", 0.3), ("c", 0.1)], {"a": 1, "b": 1, "c": 3}),
+        ([], {}),
+    ],
+)
+def test_ties_share_a_rank(scores, ranks):
+    assert scoring.shared_ranks(scores) == ranks
+
+
+def test_neighbours_whose_difference_is_not_significant():
+    # 87.9 % of 73 and 87.0 % of 50: about ±8 points each, no significant difference.
+    assert not scoring.differ_significantly(87.9, 73, 87.0, 50)
+    assert scoring.differ_significantly(95.0, 400, 80.0, 400)
+    low, high = scoring.share_interval(87.9, 73)
+    assert 76 < low < 80 and 93 < high < 95

@@ -83,9 +83,17 @@ def on_time(case: Case) -> bool | None:
     return case.answered_on_time
 
 
-def _history(case: Case, actor: Actor, before: str | None, note: str = "") -> None:
+def _history(case: Case, actor: Actor, before: str | None, note: str = "", at=None) -> None:
+    """One step of the history; `at` is the moment the step's figures (answered on time?) used, so
+    a review recomputed from the history agrees with them to the microsecond."""
     case.events.append(
-        CaseEvent(user_id=actor.user.id if actor.user else None, from_status=before, to_status=case.status, note=note)
+        CaseEvent(
+            user_id=actor.user.id if actor.user else None,
+            from_status=before,
+            to_status=case.status,
+            note=note,
+            at=at or utcnow(),
+        )
     )
 
 
@@ -250,7 +258,7 @@ def transition(actor: Actor, case: Case, move: Move) -> Case:
         case.closed_at = now
     elif move.status == "reopened":
         case.closed_at = None
-    _history(case, actor, before, note or "")
+    _history(case, actor, before, note or "", at=now)
     db.session.flush()
     changes = {"status": [before, case.status]}
     if move.assignee:

@@ -8,8 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from core.extensions import db
-from core.models import Alert, Case, Unit
-from core.timeutil import local_day_bounds, local_today
+from core.models import Alert, Case, CaseEvent, Unit
+from core.timeutil import LOCAL_TZ, local_day_bounds, local_today
 
 OPEN = ("new", "assigned", "reopened")
 ANSWERED = ("answered", "closed")
@@ -113,3 +113,38 @@ def list_alerts(scope: set[int] | None, status: str | None = None) -> list[Alert
     if status:
         query = query.where(Alert.status == status)
     return list(db.session.scalars(query.order_by(Alert.opened_at.desc(), Alert.id.desc()).limit(500)))
+
+
+def case_figures_as_of(first: date, last: date, as_of) -> dict[int, CaseFigures]:
+    """The case report as it stood at a moment, rebuilt from each case's history: the cases
+    recorded by then, in the status and with the answer they had then. A frozen review is
+    recomputed with it; at the present moment it equals `case_report`."""
+    start, end = local_day_bounds(first, last)
+    cases = db.session.execute(
+        sa.select(Case.id, Case.unit_id, Case.due).where(
+            Case.received_at >= start, Case.received_at < end, Case.created_at <= as_of
+        )
+    ).all()
+    history: dict[int, list[tuple[str, object]]] = {}
+    events = sa.select(CaseEvent.case_id, CaseEvent.to_status, CaseEvent.at).where(
+        CaseEvent.case_id.in_([row.id for row in cases]), CaseEvent.at <= as_of
+    )
+    for case_id, status, at in db.session.execute(events.order_by(CaseEvent.id)):
+        history.setdefault(case_id, []).append((status, at))
+    today = as_of.astimezone(LOCAL_TZ).date()
+    tallies: dict[int, list[int]] = {}
+    for case_id, unit_id, due in cases:
+        steps = history.get(case_id) or [("new", None)]
+        status = steps[-1][0]
+        answered = [at for step, at in steps if step == "answered"]
+        tally = tallies.setdefault(unit_id, [0] * 6)
+        tally[0] += 1
+        if status in ANSWERED:
+            on_time = answered[-1].astimezone(LOCAL_TZ).date() <= due
+            tally[1 if on_time else 2] += 1
+        elif status in OPEN:
+            tally[3] += 1
+            tally[4] += due < today
+        elif status == "dismissed":
+            tally[5] += 1
+    return {unit_id: CaseFigures("", "", *tally) for unit_id, tally in tallies.items()}

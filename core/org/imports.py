@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from core import audit
 from core.audit import Actor
+from core.competition.memberships import follow_unit
 from core.extensions import db
 from core.inputs import clean_text, text_problem
 from core.models import CompetitionGroup, Point, Unit
@@ -211,6 +212,8 @@ def import_units(actor: Actor, data: bytes, filename: str) -> ImportResult:
     for _, row in rows:
         existing[row["code"]].parent = existing[row["parent"]] if row["parent"] else None
     db.session.flush()
+    for _, row in rows:
+        follow_unit(existing[row["code"]])
     return _audit(actor, "units", filename, result)
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
+from core.competition.memberships import snapshot
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import CompetitionPeriod, Milestone
@@ -41,6 +42,7 @@ def create_period(actor: Actor, *, code: str, name: str, start: date | None, end
     period = CompetitionPeriod(code=code, name=name, start_date=start, end_date=end)
     db.session.add(period)
     db.session.flush()
+    snapshot(period)
     audit.record(actor, "period.create", code, {"name": name, "start_date": start, "end_date": end})
     return period
 

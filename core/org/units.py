@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
+from core.competition.memberships import follow_unit
 from core.errors import NotFound, ValidationFailed
 from core.extensions import db
 from core.models import CompetitionGroup, Unit, User
@@ -120,7 +121,10 @@ def update_unit(
     before = _unit_state(unit)
     unit.name, unit.kind, unit.parent, unit.group = name, kind, parent, group
     db.session.flush()
-    audit.record(actor, "unit.update", unit.code, audit.diff(before, _unit_state(unit)))
+    changes = audit.diff(before, _unit_state(unit))
+    if "group" in changes:
+        changes["periods"] = ", ".join(follow_unit(unit))
+    audit.record(actor, "unit.update", unit.code, changes)
     return unit
 
 

@@ -98,11 +98,53 @@ def rank_within_groups(rows: Sequence[Rankable]) -> dict[str, int | None]:
     return ranks
 
 
-def classify(score: float | None, cutoffs: Sequence[float] = CLASS_CUTOFFS) -> str | None:
-    """Place a score out of 100 on the ladder; returns a code of CLASSES (None without a score)."""
+# (code, cut-off) from the top; the last class takes every score below the others.
+DEFAULT_LADDER: tuple[tuple[str, float | None], ...] = tuple(zip(CLASSES, (*CLASS_CUTOFFS, None), strict=True))
+# Scores are sums of products of percentages: compare them to a cut-off or to each other at this
+# precision, so 89.99999999999999 is 90 (as the sheet prints it) and ties are real ties.
+SCORE_EPSILON = 1e-9
+
+
+def classify(score: float | None, ladder: Sequence[tuple[str, float | None]] = DEFAULT_LADDER) -> str | None:
+    """Place a score out of 100 on a ladder of (code, cut-off); None without a score."""
     if score is None:
         return None
-    for code, cutoff in zip(CLASSES, cutoffs, strict=False):
-        if score >= cutoff:
+    for code, cutoff in ladder:
+        if cutoff is None or score >= cutoff - SCORE_EPSILON:
             return code
-    return CLASSES[-1]
+    return None
+
+
+def shared_ranks(scores: Sequence[tuple[str, float]]) -> dict[str, int]:
+    """Standard competition ranking: high score first, equal scores share a rank (1, 2, 2, 4).
+    Ties are broken by nothing: the sheet shows them as ties."""
+    ordered = sorted(scores, key=lambda item: -item[1])
+    ranks: dict[str, int] = {}
+    previous, rank = None, 0
+    for position, (key, score) in enumerate(ordered, start=1):
+        if previous is None or abs(score - previous) > SCORE_EPSILON:
+            rank = position
+        ranks[key] = rank
+        previous = score
+    return ranks
+
+
+def share_interval(share: float | None, respondents: int, z: float = Z95) -> tuple[float, float] | None:
+    """The Wilson interval of a unit's index, read as the share of `respondents` who were satisfied
+    (the index is a mean of criterion shares; its respondents are the unit's counted answers)."""
+    if share is None or respondents <= 0:
+        return None
+    return wilson_interval(share / 100.0 * respondents, respondents, z)
+
+
+def differ_significantly(a: float, n_a: int, b: float, n_b: int, z: float = Z95) -> bool:
+    """Two indices (percent) on n_a and n_b respondents: is their difference significant at 95 %?
+    The pooled two-proportion z-test; False when either has no respondents."""
+    if n_a <= 0 or n_b <= 0:
+        return False
+    p_a, p_b = a / 100.0, b / 100.0
+    pooled = (p_a * n_a + p_b * n_b) / (n_a + n_b)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    if spread == 0:
+        return p_a != p_b
+    return abs(p_a - p_b) / spread >= z

@@ -262,13 +262,19 @@ def _scoped(query, unit_ids: set[int] | None):
     return query if unit_ids is None else query.where(Point.unit_id.in_(unit_ids))
 
 
-def _grouped(key, first: date, last: date, unit_ids: set[int] | None) -> dict[object, GroupFigures]:
-    """Counts and criterion tallies grouped by `key` (a column expression over Response/Point)."""
+def _grouped(
+    key, first: date, last: date, unit_ids: set[int] | None, received_by: datetime | None = None
+) -> dict[object, GroupFigures]:
+    """Counts and criterion tallies grouped by `key` (a column expression over Response/Point);
+    with `received_by`, only the answers the service had received by then (a frozen review)."""
+    in_range = _in_range(first, last)
+    if received_by is not None:
+        in_range = sa.and_(in_range, Response.received_at <= received_by)
     counts_q = _scoped(
         sa.select(key.label("k"), _counted(Response.flag.is_(None)), _counted(Response.flag.is_not(None)))
         .select_from(Response)
         .join(Point, Response.point_id == Point.id)
-        .where(_in_range(first, last))
+        .where(in_range)
         .group_by(key),
         unit_ids,
     )
@@ -287,7 +293,7 @@ def _grouped(key, first: date, last: date, unit_ids: set[int] | None) -> dict[ob
         .join(Response, Answer.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
         .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(Response.flag.is_(None), _in_range(first, last))
+        .where(Response.flag.is_(None), in_range)
         .group_by(key, Criterion.code),
         unit_ids,
     )
@@ -300,6 +306,11 @@ def _grouped(key, first: date, last: date, unit_ids: set[int] | None) -> dict[ob
         row.criteria = {c: figures[c] for c in order if c in figures}
         row.index = scoring.unit_index(f.index for f in row.criteria.values())
     return out
+
+
+def figures_by_unit(first: date, last: date, received_by: datetime | None = None) -> dict[int, GroupFigures]:
+    """Every unit's counted answers and criterion figures, by unit id (the competition's source)."""
+    return _grouped(Point.unit_id, first, last, None, received_by)
 
 
 def scope_summary(first: date, last: date, unit_ids: set[int] | None = None) -> GroupFigures:
