@@ -343,15 +343,19 @@ class _LinesField(TextAreaField):
 
 
 class CriteriaField(_LinesField):
-    """`code | label | question | required (có/không) | SIPAS element`, a line per criterion."""
+    """`code | label | question | required (có/không) | SIPAS element | plan item (5, 6 or empty)`,
+    a line per criterion."""
 
     def parse(self, parts: list[str]) -> CriterionSpec:
-        code_, label, question, required, element = (parts + [""] * 5)[:5]
-        return CriterionSpec(code_, label, question, required.lower() in YES_WORDS, element or None)
+        code_, label, question, required, element, item = (parts + [""] * 6)[:6]
+        # Not a number: passed on as is, so the core refuses it by name.
+        plan_item = int(item) if item.isdigit() and len(item) < 3 else (item or None)
+        return CriterionSpec(code_, label, question, required.lower() in YES_WORDS, element or None, plan_item)
 
     def line(self, spec: CriterionSpec) -> str:
         required = "có" if spec.required else "không"
-        return " | ".join([spec.code, spec.label, spec.question, required, spec.sipas_element or ""])
+        item = str(spec.plan_item) if spec.plan_item else ""
+        return " | ".join([spec.code, spec.label, spec.question, required, spec.sipas_element or "", item])
 
 
 class ReasonsField(_LinesField):

@@ -25,7 +25,10 @@ def _current(survey: Survey) -> dict:
     return {
         "title": survey.title,
         "scale": len(survey.scale),
-        "criteria": [CriterionSpec(c.code, c.label, c.question, c.required, c.sipas_element) for c in survey.criteria],
+        "criteria": [
+            CriterionSpec(c.code, c.label, c.question, c.required, c.sipas_element, c.plan_item)
+            for c in survey.criteria
+        ],
         "reasons": [ReasonSpec(r.code, r.label) for r in survey.reasons],
     }
 

@@ -112,6 +112,15 @@ def openapi_document() -> dict:
                         },
                         "ranked": {"type": "boolean", "description": "At least the minimum sample"},
                         "rank": {"type": ["integer", "null"], "description": "Rank within the group"},
+                        "index_ci95": {
+                            "type": ["array", "null"],
+                            "items": {"type": "number"},
+                            "description": "Wilson interval of the index over the counted answers, %",
+                        },
+                        "close_to_previous": {
+                            "type": "boolean",
+                            "description": "The index differs not significantly (95 %) from the unit ranked just above",
+                        },
                     },
                 },
                 "CompetitionRow": {

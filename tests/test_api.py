@@ -67,7 +67,10 @@ def test_satisfaction_report_contract_and_scope(client, tokens, demo):
     rows = get(client, "/api/v1/reports/satisfaction", tokens["hoian"]).get_json()
     assert [row["unit"] for row in rows] == ["H-HOIAN"]
     row = rows[0]
-    assert set(row) == {"unit", "name", "group", "responses", "flagged", "index", "criteria", "ranked", "rank"}
+    contract = {"unit", "name", "group", "responses", "flagged", "index", "criteria", "ranked", "rank"}
+    # The contract's fields, and two documented extensions: the index's interval, and whether the
+    # unit ranked just above is significantly different.
+    assert set(row) == contract | {"index_ci95", "close_to_previous"}
     assert (row["responses"], row["flagged"], row["group"]) == (2, 1, "cum-dong-bang")
     assert row["criteria"]["overall"]["answers"] == 2 and row["criteria"]["overall"]["index"] == 50.0
     assert row["criteria"]["welcome"] == {

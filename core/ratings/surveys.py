@@ -19,6 +19,8 @@ CODE_LENGTH = Criterion.__table__.c.code.type.length
 LABEL_LENGTH = Criterion.__table__.c.label.type.length
 QUESTION_LENGTH = Criterion.__table__.c.question.type.length
 TITLE_LENGTH = Survey.__table__.c.title.type.length
+# The score sheet's items a survey measures; items 1-4 come from the units' figures and the cases.
+SURVEY_ITEMS = (None, 5, 6)
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class CriterionSpec:
     question: str
     required: bool = False
     sipas_element: str | None = None
+    # The plan item the criterion measures on the score sheet: 5 (reception) or 6 (office and staff).
+    plan_item: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def _criterion_problem(spec: CriterionSpec, codes: list[str]) -> str | None:
         return f"a label (at most {LABEL_LENGTH}) and a question"
     if len(spec.question) > QUESTION_LENGTH:
         return f"a question of at most {QUESTION_LENGTH} characters"
+    if spec.plan_item not in SURVEY_ITEMS:
+        return "plan item 5 (reception quality), 6 (office and staff) or none"
     if spec.sipas_element and spec.sipas_element not in SIPAS_ELEMENTS:
         return f"SIPAS element one of {', '.join(SIPAS_ELEMENTS)}"
     return None
@@ -108,6 +114,7 @@ def create_version(
             question_en=old_criteria[spec.code].question_en if spec.code in old_criteria else "",
             required=spec.required,
             sipas_element=spec.sipas_element or None,
+            plan_item=spec.plan_item,
             position=position,
         )
         for position, spec in enumerate(criteria)

@@ -36,6 +36,9 @@ class UnitSatisfaction:
     criteria: dict[str, CriterionFigures] = field(default_factory=dict)
     ranked: bool = False
     rank: int | None = None
+    # The index's 95 % interval, and whether it differs significantly from the unit ranked just above.
+    index_ci95: tuple[float, float] | None = None
+    close_to_previous: bool = False
 
     def as_dict(self) -> dict:
         return {
@@ -56,6 +59,8 @@ class UnitSatisfaction:
             },
             "ranked": self.ranked,
             "rank": self.rank,
+            "index_ci95": list(self.index_ci95) if self.index_ci95 else None,
+            "close_to_previous": self.close_to_previous,
         }
 
 
@@ -130,7 +135,21 @@ def satisfaction_by_unit(
     )
     for _, row in rows:
         row.rank = ranks[row.unit]
+        row.index_ci95 = scoring.share_interval(row.index, row.responses)
+    _mark_close_neighbours([row for _, row in rows])
     return [row for unit_id, row in rows if unit_ids is None or unit_id in unit_ids]
+
+
+def _mark_close_neighbours(rows: list[UnitSatisfaction]) -> None:
+    """Flag each ranked unit whose index does not differ significantly from the one ranked just
+    above it in its group: a rank the data cannot tell apart."""
+    by_rank = {(row.group, row.rank): row for row in rows if row.rank is not None}
+    for row in rows:
+        above = by_rank.get((row.group, (row.rank or 0) - 1))
+        if above is not None and above.index is not None and row.index is not None:
+            row.close_to_previous = not scoring.differ_significantly(
+                above.index, above.responses, row.index, row.responses
+            )
 
 
 # ---------------------------------------------------------------------------------------------
