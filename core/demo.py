@@ -15,16 +15,30 @@ import sqlalchemy as sa
 
 from core.audit import Actor
 from core.cases.operations import ManualCase, Move, record_manual, transition
+from core.competition.inputs import add_adjustment, review, self_assess
+from core.competition.reviews import freeze, set_published
 from core.extensions import db
-from core.models import Answer, Case, Point, Response, ResponseReason, Unit, User
+from core.models import (
+    ASSESSED_ITEMS,
+    Answer,
+    Case,
+    DossierCount,
+    FrozenReview,
+    Point,
+    Response,
+    ResponseReason,
+    Unit,
+    User,
+)
 from core.org.accounts import create_user
 from core.org.imports import import_groups, import_units
 from core.org.periods import add_milestone, create_period, period_by_code
 from core.org.points import create_point, point_by_code
+from core.org.units import unit_by_code
 from core.ratings.privacy import consent_text
 from core.ratings.responses import record_response
 from core.ratings.surveys import active_survey
-from core.timeutil import LOCAL_TZ, utcnow
+from core.timeutil import LOCAL_TZ, local_today, utcnow
 
 DATA = Path(__file__).parent / "data"
 DEMO_ACCOUNTS = (
@@ -63,7 +77,48 @@ def load_demo(sample_days: int = 28, seed: int = 2023) -> list[str]:
         lines.append(f"sample responses added: {added}")
     if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0:
         lines.append(f"sample cases added: {add_sample_cases(actor)} (and an open alert at {ALERT_POINT})")
+    if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(FrozenReview)) == 0:
+        code = add_sample_competition(actor, seed)
+        lines.append(f"sample competition: period {code}, its sơ kết frozen and published on /cong-khai")
     return lines
+
+
+def add_sample_competition(actor: Actor, seed: int | None = None) -> str:
+    """This year's period over the sample answers: every unit's figures of items 1-3 (half of them
+    reviewed by the office), dossier counts of the districts, a bonus and a penalty line, and its
+    sơ kết frozen and published, so the sheet and the public page show real figures."""
+    rng = random.Random(seed)
+    today = local_today()
+    code = f"demo-{today.year}"
+    period = create_period(
+        actor,
+        code=code,
+        name=f"Phong trào thi đua năm {today.year} (dữ liệu minh hoạ)",
+        start=date(today.year, 1, 1),
+        end=date(today.year, 12, 31),
+    )
+    add_milestone(
+        actor, period, kind="so_ket", name="Sơ kết", due=max(date(today.year, 1, 1), today - timedelta(days=3))
+    )
+    units = db.session.scalars(sa.select(Unit).order_by(Unit.code)).all()
+    for number, unit in enumerate(units):
+        for item in ASSESSED_ITEMS:
+            own = float(rng.choice((85, 90, 92, 95, 98, 100)))
+            self_assess(actor, period, unit, item, own, "Báo cáo tự chấm điểm của đơn vị")
+            if number % 2 == 0:
+                office = own if rng.random() < 0.7 else own - 5
+                review(actor, period, unit, item, office, "" if office == own else "Minh chứng chưa đầy đủ")
+        if unit.kind == "district":
+            db.session.add(
+                DossierCount(
+                    period_id=period.id, unit_id=unit.id, on_time=rng.randint(150, 400), late=rng.randint(0, 20)
+                )
+            )
+    add_adjustment(actor, period, unit_by_code("H-HOIAN"), 10, "Cờ thi đua của UBND tỉnh năm trước")
+    add_adjustment(actor, period, unit_by_code("H-NUITHANH"), -2, "Chậm gửi báo cáo sơ kết")
+    db.session.flush()
+    set_published(actor, freeze(actor, period, "so_ket"), True)
+    return code
 
 
 ALERT_POINT = "H-TAMKY-P1"

@@ -21,13 +21,21 @@ def test_demo_data_is_idempotent_and_prints_the_accounts(app, runner):
     assert "sample responses added:" in first.output
     with app.app_context():
         counts = [count(m) for m in (Unit, CompetitionGroup, Point, User, CompetitionPeriod, Response)]
-        assert counts[:5] == [39, 4, 57, 3, 1]  # 18 districts have two points
+        # 18 districts have two points; the movement's period and this year's sample period.
+        assert counts[:5] == [39, 4, 57, 3, 2]
         assert counts[5] > 500
-        period = db.session.scalar(sa.select(CompetitionPeriod))
+        period = db.session.scalar(sa.select(CompetitionPeriod).where(CompetitionPeriod.code == "2023-2024"))
         assert (str(period.start_date), str(period.end_date)) == ("2023-07-01", "2024-11-30")
         assert [m.kind for m in period.milestones] == ["so_ket", "tong_ket"]
         hoi_an = db.session.scalar(sa.select(CompetitionGroup).where(CompetitionGroup.code == "cum-dong-bang"))
         assert hoi_an.leader.code == "H-HOIAN" and hoi_an.name.startswith("Cụm thi đua")
+        # This year's sample period: its sơ kết frozen, published, and reproducible from the data.
+        from core.competition.reviews import verify
+        from core.models import FrozenReview
+
+        [review] = db.session.scalars(sa.select(FrozenReview)).all()
+        assert (review.stage, review.published_at is not None, verify(review)) == ("so_ket", True, [])
+        assert sum(row["ranked"] for row in review.sheet) > 10
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0 and "sample responses added" not in second.output
     with app.app_context():

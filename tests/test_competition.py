@@ -405,3 +405,26 @@ def test_evidence_is_stored_by_a_generated_name_and_removed_when_the_request_fai
         assert len(row.stored_name) == 36 and row.content_type == "application/pdf"
         transactions.abandon()  # the request failed after the upload: no orphan file
         assert not path.exists()
+
+
+def test_criteria_carry_the_plan_item_they_measure_editable_with_the_survey(app_ctx):
+    from core.competition.sheet import item_criteria
+    from core.ratings.surveys import CriterionSpec, ReasonSpec, activate, active_survey, create_version
+
+    assert item_criteria() == {"5": ["guidance", "overall", "welcome"], "6": ["office"]}
+    base = active_survey()
+    specs = [
+        CriterionSpec("overall", "Dân về vui vẻ", "Hài lòng không?", True, "result", 5),
+        CriterionSpec("office", "Công sở", "Nơi làm việc?", False, "access", 6),
+        CriterionSpec("staff", "Cán bộ", "Cán bộ thân thiện?", False, "civil_servant", 6),
+    ]
+    survey = create_version(
+        CLI, base, title="Rút gọn", levels=5, criteria=specs, reasons=[ReasonSpec("wait", "Chờ lâu")]
+    )
+    activate(CLI, survey)
+    # The active version decides; codes it lacks keep the tagging of the version that had them.
+    assert item_criteria() == {"5": ["guidance", "overall", "welcome"], "6": ["office", "staff"]}
+    bad = [CriterionSpec("overall", "x", "y", True, None, 3)]
+    with pytest.raises(ValidationFailed) as raised:
+        create_version(CLI, base, title="x", levels=5, criteria=bad, reasons=[])
+    assert "plan item" in raised.value.fields["criteria"]
