@@ -136,10 +136,12 @@ def _register_doors(app: Flask) -> None:
     from admin import bp as admin_bp
     from kiosk import bp as kiosk_bp
     from survey import bp as survey_bp
+    from transparency import bp as public_bp
 
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(public_bp)
 
 
 def wants_json() -> bool:

@@ -63,6 +63,8 @@ def from_environment(instance_path: str) -> dict:
         "TARGET_ON_TIME_RATE": _int("TARGET_ON_TIME_RATE", 100),
         # The competition: the largest evidence file a unit may upload (PDF or image).
         "EVIDENCE_MAX_BYTES": _int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024),
+        # Where evidence files are kept (by generated names); back it up with the database.
+        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

@@ -138,11 +138,12 @@ def as_request():
 
 
 @pytest.fixture
-def make_app(database_url):
-    """Build an app on this test's database with extra settings."""
+def make_app(database_url, tmp_path):
+    """Build an app on this test's database with extra settings (files of its own under tmp_path)."""
     created = []
 
     def factory(**overrides):
+        overrides.setdefault("EVIDENCE_DIR", str(tmp_path / "evidence"))
         instance = create_app(_config(database_url, **overrides))
         created.append(instance)
         return instance

@@ -191,7 +191,7 @@ def withdraw_adjustment(actor: Actor, line: ScoreAdjustment) -> None:
 
 
 def evidence_folder() -> Path:
-    return Path(current_app.instance_path) / "evidence"
+    return Path(current_app.config["EVIDENCE_DIR"])
 
 
 def _name_problem(name: str) -> str | None:
