@@ -15,6 +15,7 @@ from admin import (  # noqa: E402,F401  (the screens attach their routes to bp)
     audit,
     calendar,
     cases,
+    competition,
     devices,
     exports,
     formatting,

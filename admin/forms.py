@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import ClassVar
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -43,10 +44,22 @@ from wtforms.validators import (
 from core.cases import calendar as case_calendar
 from core.cases import reminders
 from core.cases.operations import ANSWER_LENGTH, ASSIGNEE_LENGTH, REASON_LENGTH, TRANSITIONS
+from core.competition import inputs as competition_inputs
+from core.competition import reviews as competition_reviews
+from core.competition.settings import ITEM4_MODES
 from core.errors import ValidationFailed
 from core.forms import GuardedForm
 from core.inputs import EARLIEST, LATEST, clean_text, in_calendar
-from core.models import CASE_KINDS, CASE_STATUSES, CONTACT_METHODS, MANUAL_CHANNELS, Case
+from core.models import (
+    ASSESSED_ITEMS,
+    CASE_KINDS,
+    CASE_STATUSES,
+    CONTACT_METHODS,
+    DECISIONS,
+    MANUAL_CHANNELS,
+    STAGES,
+    Case,
+)
 from core.org import accounts, devices, periods, points, units
 from core.org.imports import GROUP_COLUMNS, UNIT_COLUMNS
 from core.ratings import alerts, surveys
@@ -739,3 +752,305 @@ class EmailForm(AdminForm):
 
     core_messages: ClassVar = {"email": BAD_EMAIL}
     email = email_field(_l("Thư điện tử"))
+
+
+# --- The competition: self-assessment with evidence, review, bonus and penalty lines, the -------
+# --- period's score sheet, freezing, publication and award proposals ---------------------------
+
+COMPETITION_ITEM_LABELS = {
+    "1": _l("Công khai thông tin, chính sách"),
+    "2": _l("Niêm yết công khai thủ tục hành chính"),
+    "3": _l("Giải quyết hồ sơ đúng hạn"),
+    "4": _l("Trả lời phản ánh, kiến nghị đúng hạn"),
+    "5": _l("Chất lượng tiếp đón, hướng dẫn"),
+    "6": _l("Công sở, cán bộ"),
+}
+# Where each item's figure came from (the sheet's `source` codes).
+ITEM_SOURCE_LABELS = {
+    "self": _l("tự đánh giá"),
+    "review": _l("đã thẩm định"),
+    "none": _l("chưa có số liệu"),
+    "dossiers": _l("số liệu một cửa"),
+    "cases": _l("phản ánh"),
+    "no_case_due": _l("không có phản ánh đến hạn"),
+    "answers": _l("câu trả lời"),
+    "no_answers": _l("chưa có câu trả lời"),
+}
+STAGE_LABELS = {"so_ket": _l("Sơ kết"), "tong_ket": _l("Tổng kết")}
+DECISION_LABELS = {"award": _l("Đề nghị khen thưởng"), "criticise": _l("Phê bình")}
+ITEM4_LABELS = {
+    "linear": _l("Tỷ lệ thuận: điểm tối đa × tỷ lệ trả lời đúng hạn"),
+    "tt01_2018": _l("Theo bậc của Thông tư 01/2018/TT-VPCP: 100% đủ điểm, từ 90% một nửa, dưới 90% không điểm"),
+}
+PERCENT_RANGE = _l("Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 95 hoặc 95,5.")
+ADJUST_REASON_NEEDED = _l("Điều chỉnh số liệu của đơn vị thì cần nêu lý do.")
+DECISION_REASON_NEEDED = _l("Nêu lý do đề xuất.")
+
+
+class DecimalCommaField(PercentField):
+    """A percentage or a number of points shown the Vietnamese way (92,5), read either way."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return clean_text(str(self.raw_data[0]))
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
+
+
+def percent_field(label, *, required: bool = False) -> DecimalCommaField:
+    first = InputRequired(message=REQUIRED) if required else Optional()
+    return DecimalCommaField(
+        label,
+        validators=[first, NumberRange(min=0, max=100, message=PERCENT_RANGE)],
+        invalid_value_message=PERCENT_RANGE,
+    )
+
+
+class AssessmentForm(AdminForm):
+    """A unit's own figures of items 1-3 (a percentage each, with a note); an item left empty is
+    not recorded. The core's refusal of one item lands on that item's fields."""
+
+    core_messages: ClassVar = {
+        **{f"value_{item}": PERCENT_RANGE for item in ASSESSED_ITEMS},
+        **{f"note_{item}": _l("Ghi chú quá dài.") for item in ASSESSED_ITEMS},
+    }
+    value_1 = percent_field(_l("Tỷ lệ đạt (%)"))
+    note_1 = long_text_field(_l("Căn cứ, ghi chú"), competition_inputs.NOTE_LENGTH, required=False)
+    value_2 = percent_field(_l("Tỷ lệ đạt (%)"))
+    note_2 = long_text_field(_l("Căn cứ, ghi chú"), competition_inputs.NOTE_LENGTH, required=False)
+    value_3 = percent_field(_l("Tỷ lệ đạt (%)"))
+    note_3 = long_text_field(_l("Căn cứ, ghi chú"), competition_inputs.NOTE_LENGTH, required=False)
+
+    def figures(self) -> list[tuple[int, float, str]]:
+        """(item, value, note) of each item given a value."""
+        return [
+            (item, self[f"value_{item}"].data, self[f"note_{item}"].data or "")
+            for item in ASSESSED_ITEMS
+            if self[f"value_{item}"].data is not None
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.figures():
+            self.form_errors.append(_l("Nhập tỷ lệ của ít nhất một mục."))
+            valid = False
+        return valid
+
+
+class EvidenceForm(AdminForm):
+    """A PDF or image backing an item's figure. The core decides what it accepts (type by content,
+    size, a plain file name); its refusal is explained on the file field."""
+
+    core_messages: ClassVar = {"item": CHOOSE_FROM_LIST}
+    item = SelectField(
+        _l("Minh chứng cho mục"),
+        coerce=int,
+        choices=[SelectChoice(item, f"{item}. {COMPETITION_ITEM_LABELS[str(item)]}") for item in ASSESSED_ITEMS],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    file = FileField(_l("Tệp PDF, PNG hoặc JPEG"), validators=[FileRequired(message=_l("Chọn tệp minh chứng."))])
+
+    def attach(self, exc: ValidationFailed) -> None:
+        super().attach(exc)
+        problem = exc.fields.get("file", "")
+        if problem:
+            self.file.errors = [*self.file.errors[:-1], self._file_message(problem)]
+
+    @staticmethod
+    def _file_message(problem: str) -> str:
+        if problem.startswith("a plain file name"):
+            return _l("Tên tệp không hợp lệ: chỉ dùng tên tệp, không kèm đường dẫn hay dấu chấm ở đầu.")
+        if problem.startswith("a file name"):
+            return _l("Tên tệp quá dài hoặc có ký tự điều khiển: đổi tên tệp rồi gửi lại.")
+        if problem.startswith("at most"):
+            limit = int(current_app.config["EVIDENCE_MAX_BYTES"])
+            return _l("Tệp quá lớn: tối đa %(size)s MB.") % {"size": f"{limit / 1024 / 1024:.1f}".replace(".", ",")}
+        return _l("Chỉ nhận tệp PDF, PNG hoặc JPEG (nội dung tệp phải đúng loại ghi ở đuôi tên tệp).")
+
+
+REVIEW_ACTIONS = [SelectChoice("accept", _l("Chấp nhận")), SelectChoice("adjust", _l("Điều chỉnh"))]
+
+
+class ReviewForm(AdminForm):
+    """The office's review of one item: accept the unit's figure, or adjust it with a reason."""
+
+    core_messages: ClassVar = {
+        "value": _l("Đơn vị chưa tự đánh giá mục này: nhập tỷ lệ thẩm định và lý do (Điều chỉnh)."),
+        "note": ADJUST_REASON_NEEDED,
+        "item": CHOOSE_FROM_LIST,
+    }
+    item = SelectField(
+        _l("Mục"),
+        coerce=int,
+        choices=[SelectChoice(item, str(item)) for item in ASSESSED_ITEMS],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    action = SelectField(_l("Thẩm định"), choices=REVIEW_ACTIONS, invalid_choice_message=CHOOSE_FROM_LIST)
+    value = percent_field(_l("Tỷ lệ thẩm định (%)"))
+    note = long_text_field(_l("Lý do điều chỉnh"), competition_inputs.NOTE_LENGTH, required=False)
+
+    @property
+    def adjusting(self) -> bool:
+        return self.action.data == "adjust"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.adjusting:
+            if self.value.data is None and not self.value.errors:
+                self.value.errors = [*self.value.errors, REQUIRED]
+                valid = False
+            if not self.note.data:
+                self.note.errors = [*self.note.errors, ADJUST_REASON_NEEDED]
+                valid = False
+        return valid
+
+
+class AdjustmentForm(AdminForm):
+    """A bonus or penalty line with its reason (e.g. +10 for a provincial Cờ thi đua)."""
+
+    core_messages: ClassVar = {
+        "points": _l("Số điểm phải lớn hơn 0 và không quá 100."),
+        "reason": _l("Nêu lý do cộng, trừ điểm."),
+    }
+    kind = SelectField(
+        _l("Loại"),
+        choices=[SelectChoice("bonus", _l("Điểm cộng")), SelectChoice("penalty", _l("Điểm trừ"))],
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    points = DecimalCommaField(
+        _l("Số điểm"),
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=0, max=100, message=_l("Số điểm phải lớn hơn 0 và không quá 100.")),
+        ],
+        invalid_value_message=_l("Nhập một số, ví dụ 10 hoặc 2,5."),
+    )
+    reason = text_field(_l("Lý do"), competition_inputs.REASON_LENGTH)
+
+    @property
+    def signed_points(self) -> float:
+        return -self.points.data if self.kind.data == "penalty" else self.points.data
+
+
+class StageForm(AdminForm):
+    """Which review an action is about (sơ kết or tổng kết)."""
+
+    core_messages: ClassVar = {"stage": CHOOSE_FROM_LIST}
+    stage = SelectField(
+        _l("Giai đoạn"), choices=_choices(STAGE_LABELS, STAGES), invalid_choice_message=CHOOSE_FROM_LIST
+    )
+
+
+ON_OFF = [SelectChoice("1", _l("Bật")), SelectChoice("0", _l("Tắt"))]
+
+
+class PublishForm(StageForm):
+    published = SelectField(_l("Công bố"), choices=ON_OFF, invalid_choice_message=CHOOSE_FROM_LIST)
+
+
+class LiveIndexForm(AdminForm):
+    on = SelectField(_l("Chỉ số 30 ngày gần nhất trên trang công khai"), choices=ON_OFF)
+
+
+class DecisionForm(AdminForm):
+    """From a frozen tổng kết: propose a unit for an award or for criticism, with the reason; no
+    proposal withdraws the one recorded."""
+
+    core_messages: ClassVar = {"decision": CHOOSE_FROM_LIST, "reason": DECISION_REASON_NEEDED}
+    decision = SelectField(
+        _l("Đề xuất"),
+        choices=_choices(DECISION_LABELS, DECISIONS, _l("Không đề xuất")),
+        default="",
+        invalid_choice_message=CHOOSE_FROM_LIST,
+    )
+    reason = text_field(_l("Lý do"), competition_reviews.REASON_LENGTH, required=False)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.decision.data and not self.reason.data and not self.reason.errors:
+            self.reason.errors = [*self.reason.errors, DECISION_REASON_NEEDED]
+            valid = False
+        return valid
+
+
+class ClassesField(_LinesField):
+    """`code | label | cut-off`, a line per class from the highest; the last without a cut-off."""
+
+    def parse(self, parts: list[str]) -> dict:
+        code_, label, cutoff = (parts + [""] * 3)[:3]
+        try:
+            minimum = float(cutoff.replace(",", ".")) if cutoff else None
+        except ValueError:
+            minimum = cutoff  # not a number: passed on as is, so the core refuses it
+        if isinstance(minimum, float) and not math.isfinite(minimum):
+            minimum = cutoff
+        return {"code": code_, "label": label, "min": minimum}
+
+    def line(self, spec: dict) -> str:
+        minimum = spec.get("min")
+        shown = "" if minimum is None else f"{minimum:g}".replace(".", ",")
+        return " | ".join([spec.get("code", ""), spec.get("label", ""), shown]).rstrip(" |")
+
+
+POINTS_RANGE = _l("Điểm tối đa của mục từ 0 đến 100.")
+
+
+def item_points_field(item: str) -> DecimalCommaField:
+    return DecimalCommaField(
+        _l("Mục %(n)s: %(label)s", n=item, label=COMPETITION_ITEM_LABELS[item]),
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=100, message=POINTS_RANGE)],
+        invalid_value_message=POINTS_RANGE,
+    )
+
+
+class CompetitionSettingsForm(AdminForm):
+    """A period's score sheet: points per item, item 4's rule, the classes."""
+
+    core_messages: ClassVar = {
+        "points": POINTS_RANGE,
+        "item4": CHOOSE_FROM_LIST,
+        "classes": _l(
+            "Mỗi dòng: mã | tên | điểm tối thiểu; ít nhất hai loại, điểm tối thiểu giảm dần, "
+            "dòng cuối không có điểm tối thiểu."
+        ),
+    }
+    points_1 = item_points_field("1")
+    points_2 = item_points_field("2")
+    points_3 = item_points_field("3")
+    points_4 = item_points_field("4")
+    points_5 = item_points_field("5")
+    points_6 = item_points_field("6")
+    item4 = SelectField(
+        _l("Cách tính mục 4"), choices=_choices(ITEM4_LABELS, ITEM4_MODES), invalid_choice_message=CHOOSE_FROM_LIST
+    )
+    classes = ClassesField(_l("Xếp loại, mỗi dòng: mã | tên | điểm tối thiểu (dòng cuối để trống điểm)"))
+
+    def fill(self, config: dict) -> None:
+        for item, value in config["points"].items():
+            self[f"points_{item}"].data = value
+        self.item4.data = config["item4"]
+        self.classes.data = config["classes"]
+
+    def config(self) -> dict:
+        points = {str(item): self[f"points_{item}"].data for item in range(1, 7)}
+        # Whole points stay integers in the stored configuration.
+        points = {k: int(v) if float(v).is_integer() else v for k, v in points.items()}
+        return {"points": points, "item4": self.item4.data, "classes": self.classes.data or []}
+
+
+COMPETITION_IMPORT_KINDS = [
+    SelectChoice("assessments", _l("Số liệu mục 1–3 đã thẩm định (period,unit,item,value,note)")),
+    SelectChoice("dossiers", _l("Hồ sơ một cửa cho mục 3 (unit,period,on_time,late)")),
+]
+
+
+class CompetitionImportForm(AdminForm):
+    kind = SelectField(_l("Loại dữ liệu"), choices=COMPETITION_IMPORT_KINDS, invalid_choice_message=CHOOSE_FROM_LIST)
+    file = FileField(
+        _l("Tệp"),
+        validators=[
+            FileRequired(message=_l("Chọn tệp .csv hoặc .xlsx.")),
+            FileAllowed(["csv", "xlsx"], message=_l("Chỉ nhận tệp .csv hoặc .xlsx.")),
+        ],
+    )

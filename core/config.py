@@ -35,7 +35,10 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         # Citizens' and kiosks' bodies are small; the admin area uploads spreadsheets.
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        "ADMIN_MAX_CONTENT_LENGTH": _int("ADMIN_MAX_CONTENT_LENGTH", 5 * 1024 * 1024),
+        # An evidence file at its limit, plus the form around it, must get through.
+        "ADMIN_MAX_CONTENT_LENGTH": _int(
+            "ADMIN_MAX_CONTENT_LENGTH", _int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024) + 1024 * 1024
+        ),
         # Reverse proxies in front of gunicorn whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Reports: a unit is ranked only with at least this many counted responses.

@@ -12,10 +12,13 @@ import sqlalchemy as sa
 from flask import url_for
 
 from core.audit import Actor
+from core.competition import inputs, reviews
 from core.extensions import db
 from core.models import AlertRule, ApiToken, CompetitionPeriod, Milestone, Survey, User
 from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code, pair_device
+from core.org.periods import period_by_code
+from core.org.units import unit_by_code
 from tests.conftest import committing, csrf_token
 from tests.test_admin_cases import make_case, trip_alert
 from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
@@ -87,6 +90,25 @@ ROUTES = {
     "admin.alerts": ("api", None),
     "admin.case_patch": ("api_manage", "api_case"),
     "admin.alert_ack": ("api_manage", "api_alert"),
+    "admin.competition": ("api", None),
+    # The competition: the sheet for every account, a unit's figures and evidence for its managers,
+    # review, freezing, publication, decisions and settings for the office
+    "admin.competition_periods": ("read", None),
+    "admin.competition_sheet": ("read", "comp_period"),
+    "admin.competition_export": ("read", "comp_period"),
+    "admin.competition_unit": ("manage", "comp_unit"),
+    "admin.competition_evidence_add": ("manage", "comp_unit"),
+    "admin.evidence_file": ("read", "evidence"),
+    "admin.competition_review": ("province", "comp_unit"),
+    "admin.competition_adjustment_add": ("province", "comp_unit"),
+    "admin.competition_adjustment_withdraw": ("province", "adjustment"),
+    "admin.competition_decide": ("province", "comp_unit"),
+    "admin.competition_settings": ("province", "comp_period"),
+    "admin.competition_freeze": ("province", "comp_period"),
+    "admin.competition_verify": ("province", "comp_period"),
+    "admin.competition_publish": ("province", "comp_period"),
+    "admin.competition_import": ("province", None),
+    "admin.competition_live_index": ("province", None),
 }
 ALLOWED = {
     "read": {"province_admin", "unit_manager", "viewer"},
@@ -97,7 +119,7 @@ ALLOWED = {
 }
 API_LEVELS = ("api", "api_manage")
 # Kinds of object that belong to a unit: another unit's answers 404 to a unit manager.
-UNIT_KINDS = ("unit", "point", "device", "user", "case", "alert", "api_case", "api_alert")
+UNIT_KINDS = ("unit", "point", "device", "user", "case", "alert", "api_case", "api_alert", "comp_unit", "evidence")
 ROLES = ("anonymous", "province_admin", "unit_manager", "viewer")
 EXTRA_VALUES = {
     "admin.report": {"view": "units"},
@@ -105,6 +127,9 @@ EXTRA_VALUES = {
     "admin.export_csv": {"view": "units"},
     "admin.point_poster": {"fmt": "png"},
     "admin.calendar_remove": {"day": "2026-01-01"},
+    "admin.competition": {"period": "2023-2024"},
+    "admin.competition_export": {"fmt": "xlsx", "stage": "tong_ket"},
+    "admin.competition_verify": {"stage": "tong_ket"},
 }
 # A valid submission of each form, so the route's success (or its scope check) is what answers.
 FORMS = {
@@ -135,7 +160,25 @@ FORMS = {
     "admin.monitoring_remind": lambda role: {"reasons": "overdue_cases"},
     "admin.user_email": lambda role: {"email": "xem@example.vn"},
     "admin.account_email": lambda role: {"email": f"{role}@example.vn"},
+    "admin.competition_unit": lambda role: {"value_1": "95", "note_1": "Báo cáo 5/BC"},
+    "admin.competition_evidence_add": lambda role: {"item": "1", "file": (io.BytesIO(PDF), "bao-cao.pdf")},
+    "admin.competition_review": lambda role: {"item": "1", "action": "adjust", "value": "80", "note": "Thiếu"},
+    "admin.competition_adjustment_add": lambda role: {"kind": "bonus", "points": "10", "reason": "Cờ thi đua"},
+    "admin.competition_decide": lambda role: {"decision": "award", "reason": "Dẫn đầu khối"},
+    "admin.competition_settings": lambda role: {
+        **{f"points_{n}": p for n, p in zip(range(1, 7), (10, 10, 20, 20, 30, 10), strict=True)},
+        "item4": "linear",
+        "classes": "tot | Tốt | 80\nkhac | Khác",
+    },
+    "admin.competition_freeze": lambda role: {"stage": "so_ket"},
+    "admin.competition_publish": lambda role: {"stage": "tong_ket", "published": "1"},
+    "admin.competition_import": lambda role: {
+        "kind": "dossiers",
+        "file": (io.BytesIO(b"unit,period,on_time,late\nH-HOIAN,2023-2024,9,1\n"), "mot-cua.csv"),
+    },
+    "admin.competition_live_index": lambda role: {"on": "1"},
 }
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 # JSON bodies of the API's changes (a session caller sends its CSRF token in X-CSRFToken).
 API_BODIES = {
     "admin.case_patch": {"status": "assigned", "assignee": "Lê Văn Bình"},
@@ -162,6 +205,7 @@ def _objects(app) -> dict:
     """Objects of the unit manager's own unit (H-HOIAN) and of another unit (H-TAMKY)."""
     seed(app)
     cases_and_alerts = _cases_and_alerts(app)
+    competition = _competition(app)
     with committing(app):
         cli = Actor.cli()
         own_point, other_point = point(OWN_POINT), point(OTHER_POINT)
@@ -189,7 +233,25 @@ def _objects(app) -> dict:
             "milestone": ({"milestone_id": milestone.id},),
             "rule": ({"rule_id": rule},),
             **cases_and_alerts,
+            **competition,
         }
+
+
+def _competition(app) -> dict:
+    """The demo period with its tổng kết frozen, and evidence and a bonus line in both units."""
+    with committing(app):
+        cli = Actor.cli()
+        period = period_by_code("2023-2024")
+        units = [unit_by_code(code) for code in ("H-HOIAN", "H-TAMKY")]
+        evidence = [inputs.add_evidence(cli, period, unit, 1, inputs.Upload("bc.pdf", PDF)).id for unit in units]
+        lines = [inputs.add_adjustment(cli, period, unit, 5, "Bằng khen").id for unit in units]
+        reviews.freeze(cli, period, "tong_ket")
+    return {
+        "comp_period": ({"period_code": "2023-2024"},),
+        "comp_unit": tuple({"period_code": "2023-2024", "unit_code": unit} for unit in ("H-HOIAN", "H-TAMKY")),
+        "evidence": tuple({"evidence_id": row} for row in evidence),
+        "adjustment": tuple({"adjustment_id": row} for row in lines),
+    }
 
 
 def _cases_and_alerts(app) -> dict:
@@ -235,7 +297,8 @@ def _expected(level: str, kind: str | None, role: str, label: str, endpoint: str
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_role_route_matrix(demo, role):
+def test_role_route_matrix(demo, role, tmp_path):
+    demo.instance_path = str(tmp_path)  # evidence files land in the test's own folder
     objects = _objects(demo)
     client = demo.test_client()
     if role != "anonymous":

@@ -36,8 +36,9 @@ ACCENT = "#0b5cad"
 PNG_DPI = 200
 SLIP_COLUMNS, SLIP_ROWS = 2, 4  # eight slips per A4 page: big enough to scan, small enough to staple
 
-# rcParams are process-global and matplotlib is not thread-safe: one drawing at a time per process.
-_DRAWING = threading.Lock()
+# rcParams are process-global and matplotlib is not thread-safe: one drawing at a time per process
+# (posters and the competition's documents share it).
+DRAWING = threading.Lock()
 _RC = {
     "pdf.fonttype": 42,  # TrueType, not Type 3 outlines: real, extractable text
     "ps.fonttype": 42,
@@ -97,7 +98,7 @@ def _render(pages, fmt: str) -> bytes:
     import matplotlib
 
     buffer = io.BytesIO()
-    with _DRAWING, matplotlib.rc_context(_RC):
+    with DRAWING, matplotlib.rc_context(_RC):
         if fmt == "pdf":
             from matplotlib.backends.backend_pdf import PdfPages
 
