@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from core import demo, transactions
 from core.audit import Actor
-from core.errors import ValidationFailed
+from core.errors import CoreError, ValidationFailed
 from core.extensions import db
 from core.links import pairing_url, survey_url
 from core.models import ROLES, Point, User
@@ -86,14 +86,22 @@ def create_api_token_command(username: str, name: str) -> None:
     click.echo(token)
 
 
-def _import(function, file: str, what: str) -> None:
+def run_import(function, file: str):
+    """Any import command: the file to the core's importer as the command line; every bad line on
+    standard error and a non-zero exit when it refuses (nothing is stored then)."""
     path = Path(file)
     try:
-        result = function(Actor.cli(), path.read_bytes(), path.name)
+        return function(Actor.cli(), path.read_bytes(), path.name)
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"{path.name}: {error}", err=True)
         raise click.ClickException(f"nothing imported: {len(exc.errors)} error(s)") from None
+    except CoreError as exc:
+        raise click.ClickException(_describe(exc)) from None
+
+
+def _import(function, file: str, what: str) -> None:
+    result = run_import(function, file)
     for note in result.notes:
         click.echo(note)
     click.echo(f"{what}: {result.created} created, {result.updated} updated")
@@ -126,7 +134,7 @@ def import_groups_command(file: str) -> None:
     _import(import_groups, file, "groups")
 
 
-def _describe(exc: ValidationFailed) -> str:
+def _describe(exc: CoreError) -> str:
     details = "; ".join(f"{field}: {problem}" for field, problem in exc.fields.items())
     return f"{exc.message} {details}".strip()
 

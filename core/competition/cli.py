@@ -4,17 +4,16 @@ freeze-review, verify-review, publish-review."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from core import transactions
 from core.audit import Actor
+from core.cli import run_import
 from core.competition import inputs, reviews
 from core.errors import CoreError
 from core.models import STAGES
-from core.org.imports import ImportFailed
 from core.org.periods import add_milestone, create_period, period_by_code
 
 STAGE = click.Choice(STAGES)
@@ -73,14 +72,7 @@ def create_period_command(code, name, start, end, so_ket, tong_ket) -> None:
 
 
 def _import(function, file: str, what: str) -> None:
-    path = Path(file)
-    try:
-        count = _core(function, Actor.cli(), path.read_bytes(), path.name)
-    except ImportFailed as exc:
-        for error in exc.errors:
-            click.echo(f"{path.name}: {error}", err=True)
-        raise click.ClickException(f"nothing imported: {len(exc.errors)} error(s)") from None
-    click.echo(f"{what}: {count} recorded")
+    click.echo(f"{what}: {run_import(function, file)} recorded")
 
 
 @click.command("import-assessments")
