@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import gettext as translated  # data looked up in the catalog, not a msgid
 
 from admin import bp
 from admin.access import access, get_or_404, posted_action, require_scope
@@ -211,10 +212,16 @@ def read_sheet(period: CompetitionPeriod, stage: str | None) -> Sheet:
         rows=[row for row in rows if row["unit"] in unit_ids],
         first=first,
         last=last,
-        class_labels={entry["code"]: entry["label"] for entry in config["classes"]},
+        class_labels=_class_labels(config["classes"]),
         min_sample=min_sample,
         unit_ids=unit_ids,
     )
+
+
+def _class_labels(classes: list[dict]) -> dict[str, str]:
+    """The period's class labels in the reader's language (the default ones are in the catalog;
+    labels an office typed are shown as typed)."""
+    return {entry["code"]: translated(entry["label"]) for entry in classes}
 
 
 # --- The periods -------------------------------------------------------------------------------
@@ -541,7 +548,7 @@ def _unit_page(period: CompetitionPeriod, unit: Unit, forms: UnitForms, status: 
         period=period,
         unit=unit,
         row=row,
-        class_labels={entry["code"]: entry["label"] for entry in settings_of(period)["classes"]},
+        class_labels=_class_labels(settings_of(period)["classes"]),
         items=ITEMS,
         assessed_items=ASSESSED_ITEMS,
         item_labels=COMPETITION_ITEM_LABELS,

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -843,13 +844,13 @@ class EvidenceForm(AdminForm):
     size, a plain file name); its refusal is explained on the file field."""
 
     core_messages: ClassVar = {"item": CHOOSE_FROM_LIST}
-    item = SelectField(
-        _l("Minh chứng cho mục"),
-        coerce=int,
-        choices=[SelectChoice(item, f"{item}. {COMPETITION_ITEM_LABELS[str(item)]}") for item in ASSESSED_ITEMS],
-        invalid_choice_message=CHOOSE_FROM_LIST,
-    )
+    item = SelectField(_l("Minh chứng cho mục"), coerce=int, invalid_choice_message=CHOOSE_FROM_LIST)
     file = FileField(_l("Tệp PDF, PNG hoặc JPEG"), validators=[FileRequired(message=_l("Chọn tệp minh chứng."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the labels in the reader's language.
+        self.item.choices = [SelectChoice(i, f"{i}. {COMPETITION_ITEM_LABELS[str(i)]}") for i in ASSESSED_ITEMS]
 
     def attach(self, exc: ValidationFailed) -> None:
         super().attach(exc)
@@ -865,7 +866,7 @@ class EvidenceForm(AdminForm):
             return _l("Tên tệp quá dài hoặc có ký tự điều khiển: đổi tên tệp rồi gửi lại.")
         if problem.startswith("at most"):
             limit = int(current_app.config["EVIDENCE_MAX_BYTES"])
-            return _l("Tệp quá lớn: tối đa %(size)s MB.") % {"size": f"{limit / 1024 / 1024:.1f}".replace(".", ",")}
+            return _l("Tệp quá lớn: tối đa %(size)s MB.") % {"size": format_decimal(limit / 1024 / 1024, "#,##0.0")}
         return _l("Chỉ nhận tệp PDF, PNG hoặc JPEG (nội dung tệp phải đúng loại ghi ở đuôi tên tệp).")
 
 

@@ -269,7 +269,7 @@ def test_the_live_index_shows_only_when_switched_on(province):
     client = province.test_client()
     heading = "Chỉ số hài lòng trực tiếp, 30 ngày gần nhất"
     assert heading not in page(client)
-    assert "Trực tiếp" not in page(client, "/cong-khai/tv?view=live")
+    assert "Đang cập nhật" not in page(client, "/cong-khai/tv?view=live")
     live(province, True)
     html = page(client)
     assert heading in html and "chưa phải kết quả chính thức" in html
@@ -290,7 +290,7 @@ def test_the_live_index_shows_only_when_switched_on(province):
     tv = page(client, "/cong-khai/tv")
     assert '<meta http-equiv="refresh" content="60; url=/cong-khai/tv?view=live">' in tv
     tv_live = page(client, "/cong-khai/tv?view=live")
-    assert "Trực tiếp" in tv_live and 'content="60; url=/cong-khai/tv?view=results"' in tv_live
+    assert "Đang cập nhật" in tv_live and 'content="60; url=/cong-khai/tv?view=results"' in tv_live
     # Not on the page of a past review.
     assert heading not in page(client, "/cong-khai/P/tong_ket")
     live(province, False)
@@ -302,7 +302,7 @@ def test_the_live_index_alone_when_nothing_is_published(province):
     html = page(province.test_client())
     assert "Chưa có kết quả được công bố." in html and "Chỉ số hài lòng trực tiếp" in html
     tv = page(province.test_client(), "/cong-khai/tv")
-    assert "Trực tiếp" in tv and '<meta http-equiv="refresh" content="60">' in tv
+    assert "Đang cập nhật" in tv and '<meta http-equiv="refresh" content="60">' in tv
 
 
 # ---------- what never shows ----------

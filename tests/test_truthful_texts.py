@@ -92,7 +92,7 @@ def test_every_documented_setting_is_read_from_the_environment():
     config = (ROOT / "core" / "config.py").read_text(encoding="utf-8")
     documented = _readme_settings()
     assert len(documented) >= 15
-    read = set(re.findall(r'(?:environ\.get|_int|_flag)\("([A-Z_]+)"', config))
+    read = set(re.findall(r'(?:environ\.get|_int|_flag)\(\s*"([A-Z_]+)"', config))
     assert documented - read == set(), "README documents settings the service never reads"
 
 

@@ -38,6 +38,8 @@ import sys
 from babel.messages.pofile import read_po, write_po
 
 EN: dict[str, str | tuple[str, str]] = {
+    # --- the public TV view: its live badge (not the contact method "Trực tiếp") ---
+    "Đang cập nhật": "Live",
     # --- admin/units.py, points.py, devices.py, surveys.py, periods.py, users.py: flashes ---
     "Không có khối/cụm này.": "That competition group does not exist.",
     "Đã lưu đơn vị %(code)s.": "Unit %(code)s saved.",
@@ -766,6 +768,275 @@ EN: dict[str, str | tuple[str, str]] = {
     "Leave it empty if you do not want to receive them.",
     "Lưu thư điện tử": "Save e-mail address",
     "Thư điện tử của %(u)s": "E-mail address of %(u)s",
+    # --- admin/api.py: the competition report of the API ---
+    "Cần mã đợt thi đua và giai đoạn hợp lệ.": "A competition period code and a valid stage are required.",
+    "Giai đoạn này chưa được chốt.": "This stage has not been frozen yet.",
+    # --- admin/competition.py: stage of the live sheet, flashes ---
+    "Số liệu hiện tại": "Current figures",
+    "Đã nhập %(name)s: %(n)d dòng.": "Rows imported from %(name)s: %(n)d.",
+    "Trang công khai đang hiện chỉ số 30 ngày gần nhất.": "The public page now shows the index for the last 30 days.",
+    "Đã tắt chỉ số 30 ngày gần nhất.": "The index for the last 30 days has been turned off.",
+    "%(stage)s của đợt %(period)s đã được chốt lúc %(at)s, mỗi giai đoạn chỉ chốt một lần. "
+    "Kết quả đã chốt ở bên dưới; số liệu mới chỉ thay đổi bảng điểm hiện tại.": "%(stage)s of the period %(period)s was already frozen at %(at)s; each stage is frozen only once. "
+    "The frozen results are below; new figures change only the current score sheet.",
+    "Đã chốt %(stage)s: %(n)d đơn vị.": "%(stage)s frozen (units: %(n)d).",
+    "Đã công bố %(stage)s trên trang công khai.": "%(stage)s published on the public page.",
+    "Đã thôi công bố %(stage)s.": "%(stage)s unpublished.",
+    "%(unit)s: %(decision)s.": "%(unit)s: %(decision)s.",
+    "%(unit)s: không đề xuất.": "%(unit)s: no proposal.",
+    "Đã lưu bảng điểm của đợt %(name)s.": "Score sheet settings of the period %(name)s saved.",
+    "Đã ghi số liệu tự đánh giá mục %(items)s.": "Self-assessed figures recorded (items: %(items)s).",
+    "Số liệu không thay đổi, không ghi thêm.": "The figures have not changed; nothing new was recorded.",
+    "Đã lưu minh chứng %(name)s cho mục %(item)d.": "Evidence %(name)s saved for item %(item)d.",
+    "Mục %(item)d: đã điều chỉnh thành %(value)s%%.": "Item %(item)d: adjusted to %(value)s%%.",
+    "Mục %(item)d: đã chấp nhận số liệu của đơn vị.": "Item %(item)d: the unit's figure has been accepted.",
+    "Đã thêm dòng %(points)s điểm: %(reason)s.": "Added %(points)s points: %(reason)s.",
+    "Đã rút dòng điểm: %(reason)s.": "Bonus or penalty withdrawn: %(reason)s.",
+    # --- admin/forms.py: the six items of the score sheet (Kế hoạch = the Plan) ---
+    "Công khai thông tin, chính sách": "Publishing information and policies",
+    "Niêm yết công khai thủ tục hành chính": "Public posting of administrative procedures",
+    "Giải quyết hồ sơ đúng hạn": "Dossiers settled on time",
+    "Trả lời phản ánh, kiến nghị đúng hạn": "Feedback answered on time",
+    "Chất lượng tiếp đón, hướng dẫn": "Quality of reception and guidance",
+    "Công sở, cán bộ": "Office premises and staff",
+    # --- admin/forms.py: where an item's figure came from (ITEM_SOURCE_LABELS) ---
+    "tự đánh giá": "self-assessed",
+    "đã thẩm định": "reviewed",
+    "chưa có số liệu": "no figures yet",
+    "số liệu một cửa": "one-stop-shop figures",
+    "phản ánh": "feedback",
+    "không có phản ánh đến hạn": "no feedback due",
+    "câu trả lời": "answers",
+    "chưa có câu trả lời": "no answers yet",
+    # --- admin/forms.py: proposals (DECISION_LABELS), item 4's rule (ITEM4_LABELS), checks ---
+    "Đề nghị khen thưởng": "Proposed for an award",
+    "Phê bình": "Criticised",
+    "Tỷ lệ thuận: điểm tối đa × tỷ lệ trả lời đúng hạn": "Proportional: maximum points × on-time reply rate",
+    # No "% f"-like sequence here: the placeholder check would read one.
+    "Theo bậc của Thông tư 01/2018/TT-VPCP: 100% đủ điểm, từ 90% một nửa, dưới 90% không điểm": "In steps, per Circular 01/2018/TT-VPCP: full points at 100%, half from 90%, none below 90%",
+    "Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 95 hoặc 95,5.": "Enter a percentage from 0 to 100, for example 95 or 95.5.",
+    "Điều chỉnh số liệu của đơn vị thì cần nêu lý do.": "Give a reason when adjusting the unit's figure.",
+    "Nêu lý do đề xuất.": "Give the reason for the proposal.",
+    # --- admin/forms.py: self-assessment, evidence, the Office's review ---
+    "Tỷ lệ đạt (%)": "Rate achieved (%)",
+    "Căn cứ, ghi chú": "Basis and notes",
+    "Nhập tỷ lệ của ít nhất một mục.": "Enter the rate of at least one item.",
+    "Minh chứng cho mục": "Evidence for item",
+    "Tệp PDF, PNG hoặc JPEG": "PDF, PNG or JPEG file",
+    "Chọn tệp minh chứng.": "Choose an evidence file.",
+    "Tên tệp không hợp lệ: chỉ dùng tên tệp, không kèm đường dẫn hay dấu chấm ở đầu.": "Invalid file name: use a plain file name, with no path and no leading dot.",
+    "Tên tệp quá dài hoặc có ký tự điều khiển: đổi tên tệp rồi gửi lại.": "The file name is too long or contains control characters: rename the file and send it again.",
+    "Tệp quá lớn: tối đa %(size)s MB.": "The file is too large: at most %(size)s MB.",
+    "Chỉ nhận tệp PDF, PNG hoặc JPEG (nội dung tệp phải đúng loại ghi ở đuôi tên tệp).": "Only PDF, PNG or JPEG files are accepted (the file's content must be of the type its "
+    "extension names).",
+    "Chấp nhận": "Accept",
+    "Điều chỉnh": "Adjust",
+    "Đơn vị chưa tự đánh giá mục này: nhập tỷ lệ thẩm định và lý do (Điều chỉnh).": "The unit has not self-assessed this item: enter the reviewed rate and a reason (Adjust).",
+    "Mục": "Item",
+    "Thẩm định": "Review",
+    "Tỷ lệ thẩm định (%)": "Reviewed rate (%)",
+    "Lý do điều chỉnh": "Reason for the adjustment",
+    # --- admin/forms.py: bonus and penalty lines ---
+    "Số điểm phải lớn hơn 0 và không quá 100.": "The points must be greater than 0 and at most 100.",
+    "Nêu lý do cộng, trừ điểm.": "Give the reason for the bonus or penalty.",
+    "Điểm cộng": "Bonus",
+    "Điểm trừ": "Penalty",
+    "Số điểm": "Points",
+    "Nhập một số, ví dụ 10 hoặc 2,5.": "Enter a number, for example 10 or 2.5.",
+    # --- admin/forms.py: stages, publication, the public page's live index, proposals ---
+    "Giai đoạn": "Stage",
+    "Công bố": "Publish",
+    "Chỉ số 30 ngày gần nhất trên trang công khai": "Index for the last 30 days on the public page",
+    "Đề xuất": "Proposal",
+    "Không đề xuất": "No proposal",
+    # --- admin/forms.py: score sheet settings and imports (loại = class here) ---
+    "Điểm tối đa của mục từ 0 đến 100.": "An item's maximum points must be between 0 and 100.",
+    "Mục %(n)s: %(label)s": "Item %(n)s: %(label)s",
+    "Mỗi dòng: mã | tên | điểm tối thiểu; ít nhất hai loại, điểm tối thiểu giảm dần, dòng cuối không có điểm tối thiểu.": "One class per line: code | name | minimum score; at least two classes, minimum scores "
+    "decreasing, the last line without a minimum score.",
+    "Cách tính mục 4": "How item 4 is scored",
+    "Xếp loại, mỗi dòng: mã | tên | điểm tối thiểu (dòng cuối để trống điểm)": "Classes, one per line: code | name | minimum score (no score on the last line)",
+    "Số liệu mục 1–3 đã thẩm định (period,unit,item,value,note)": "Reviewed figures of items 1–3 (period,unit,item,value,note)",
+    "Hồ sơ một cửa cho mục 3 (unit,period,on_time,late)": "One-stop-shop dossiers for item 3 (unit,period,on_time,late)",
+    # --- core/competition/inputs.py, reviews.py, settings.py: errors ---
+    "Số liệu tự đánh giá không hợp lệ.": "Invalid self-assessed figure.",
+    "Đơn vị chưa tự đánh giá mục này.": "The unit has not self-assessed this item.",
+    "Số liệu thẩm định không hợp lệ.": "Invalid reviewed figure.",
+    "Không thêm được điểm thưởng, điểm trừ.": "Could not add the bonus or penalty.",
+    "Tệp minh chứng không hợp lệ.": "Invalid evidence file.",
+    "Giai đoạn không hợp lệ.": "Invalid stage.",
+    "Giai đoạn này đã được chốt.": "This stage has already been frozen.",
+    "Chỉ đề xuất khen thưởng, phê bình từ kết quả tổng kết.": "Awards and criticism can be proposed only from the final review's results.",
+    "Đơn vị không có trong kết quả này.": "The unit is not in these results.",
+    "Đề xuất không hợp lệ.": "Invalid proposal.",
+    "Cấu hình bảng điểm không hợp lệ.": "Invalid score sheet settings.",
+    # --- templates/admin/layout.html, competition_periods.html ---
+    "Thi đua": "Competition",
+    "Bảng điểm sáu mục của từng đợt thi đua: số liệu hiện tại, sơ kết và tổng kết đã chốt. "
+    "Đơn vị tự đánh giá mục 1–3 kèm minh chứng; Văn phòng Thanh tra tỉnh thẩm định, chốt và công bố.": "The six-item score sheet of each competition period: the current figures, and the frozen "
+    "mid-term and final reviews. Units self-assess items 1–3 with evidence; the Provincial Inspectorate Office reviews, "
+    "freezes and publishes.",
+    "Bảng điểm hiện tại (tạm tính)": "Current score sheet (provisional)",
+    "đã chốt lúc %(at)s": "frozen at %(at)s",
+    "Đã công bố": "Published",
+    "Chưa công bố": "Not published",
+    "chưa chốt": "not frozen yet",
+    "Cấu hình bảng điểm": "Score sheet settings",
+    "Chưa có đợt thi đua nào.": "No competition periods yet.",
+    "Trang công khai": "Public page",
+    "Trang công khai đang hiện chỉ số hài lòng 30 ngày gần nhất của mọi đơn vị, bên cạnh các kết quả đã công bố.": "The public page shows every unit's satisfaction index for the last 30 days, next to the "
+    "published results.",
+    "Trang công khai chỉ hiện các kết quả sơ kết, tổng kết đã công bố.": "The public page shows only the published results of mid-term and final reviews.",
+    "Tắt chỉ số 30 ngày gần nhất": "Turn off the index for the last 30 days",
+    "Hiện chỉ số 30 ngày gần nhất": "Show the index for the last 30 days",
+    "Nhập số liệu từ tệp": "Import figures from a file",
+    "Tệp .csv (UTF-8) hoặc .xlsx có dòng tiêu đề. Số liệu mục 1–3 Văn phòng đã nhận: period,unit,item,value,note "
+    "(ghi là đã thẩm định). Hồ sơ một cửa cho mục 3: unit,period,on_time,late. Tệp có lỗi thì không có gì được lưu.": "A .csv (UTF-8) or .xlsx file with a header row. Figures of items 1–3 received by the Office: "
+    "period,unit,item,value,note (recorded as reviewed). One-stop-shop dossiers for item 3: unit,period,on_time,late. "
+    "If the file has any error, nothing is saved.",
+    # --- templates/admin/competition_settings.html ---
+    "‹ Bảng điểm của đợt": "‹ The period's score sheet",
+    "Điểm tối đa của từng mục hiện có tổng là %(total)s điểm. Cấu hình mới áp dụng cho bảng điểm hiện tại và "
+    "các lần chốt sau; sơ kết, tổng kết đã chốt giữ cấu hình lúc chốt.": "The items' maximum points now add up to %(total)s. New settings apply to the current score "
+    "sheet and to later freezes; frozen mid-term and final reviews keep the settings they were frozen with.",
+    "Đã chốt:": "Frozen:",
+    "Điểm tối đa của từng mục": "Maximum points of each item",
+    # The class labels are the office's data (shown as written, in Vietnamese): the example keeps one.
+    "Ví dụ: xuat_sac | Xuất sắc | 90 — mỗi dòng một loại, từ cao xuống thấp; đơn vị đạt từ điểm tối thiểu của "
+    "dòng nào thì thuộc loại đó; dòng cuối để trống điểm tối thiểu.": "Example: xuat_sac | Xuất sắc | 90 — one class per line, from the highest to the lowest; "
+    "a unit reaching a line's minimum score gets that class; leave the minimum score of the last line empty.",
+    "Lưu cấu hình": "Save settings",
+    # --- templates/admin/competition_sheet.html, report_ranking.html ---
+    "Bảng điểm thi đua": "Competition score sheet",
+    "Tải XLSX": "Download XLSX",
+    "Tải PDF": "Download PDF",
+    "đã công bố": "published",
+    "Các đợt thi đua": "All competition periods",
+    "%(stage)s từ %(first)s đến %(last)s, chốt lúc %(at)s.": "%(stage)s from %(first)s to %(last)s, frozen at %(at)s.",
+    "Số liệu tạm tính từ %(first)s đến %(last)s; bảng thay đổi khi có câu trả lời, phản ánh hay số liệu mới.": "Provisional figures from %(first)s to %(last)s; the sheet changes as new answers, feedback or "
+    "figures come in.",
+    "Xếp hạng trong từng khối, cụm; đơn vị bằng điểm cùng hạng. Đơn vị có dưới %(n)s câu trả lời chưa đủ để "
+    "xếp hạng, xếp loại.": "Ranked within each competition group; units with equal scores share a rank. Units with fewer "
+    "than %(n)s answers have too few to be ranked or classed.",
+    "Chốt, kiểm tra, công bố": "Freeze, verify, publish",
+    "Chốt %(stage)s? Sau khi chốt, kết quả không thay đổi nữa.": "%(stage)s: freeze it now? Once frozen, the results no longer change.",
+    "Chốt sơ kết": "Freeze the mid-term review",
+    "Chốt tổng kết": "Freeze the final review",
+    "Sơ kết và tổng kết đều đã chốt.": "The mid-term and final reviews are both frozen.",
+    "Kiểm tra lại": "Verify",
+    "Thôi công bố": "Unpublish",
+    "Có %(n)d khác biệt giữa kết quả đã chốt và dữ liệu gốc:": "Differences between the frozen results and the source data (%(n)d):",
+    "Mọi số liệu khớp với dữ liệu gốc": "All figures match the source data",
+    "Không thuộc khối, cụm thi đua": "Not in a competition group",
+    "XLSX của khối, cụm": "XLSX of the group",
+    "PDF của khối, cụm": "PDF of the group",
+    "Mục %(n)s": "Item %(n)s",
+    "tối đa %(max)s": "max. %(max)s",
+    "đơn vị → thẩm định": "unit → reviewed",
+    "Tổng điểm": "Total score",
+    "Xếp loại": "Class",
+    "Chỉ số hài lòng (KTC 95%%)": "Satisfaction index (95%% CI)",
+    "Câu trả lời": "Answers",
+    "không khác biệt có ý nghĩa thống kê so với đơn vị xếp trên": "not statistically different from the unit ranked above",
+    "đơn vị tự đánh giá %(own)s · Văn phòng thẩm định %(reviewed)s": "self-assessed by the unit %(own)s · reviewed by the Office %(reviewed)s",
+    "đơn vị tự đánh giá": "self-assessed by the unit",
+    "thẩm định": "reviewed",
+    "Chưa đủ câu trả lời": "Too few answers",
+    "Không có đơn vị nào trong bảng điểm.": "No units in the score sheet.",
+    "Cách đọc bảng": "How to read the sheet",
+    "Mỗi mục: điểm đạt / điểm tối đa · tỷ lệ · nguồn số liệu. Mục 1–3: tỷ lệ đơn vị tự đánh giá và tỷ lệ Văn phòng "
+    "thẩm định; điểm tính theo số liệu đã thẩm định, chưa thẩm định thì theo số liệu đơn vị.": "Each item: points scored / maximum points · rate · source of the figure. Items 1–3: the rate "
+    "self-assessed by the unit and the rate reviewed by the Office; the points follow the reviewed figure, or the unit's "
+    "own figure until it is reviewed.",
+    "≈ không khác biệt có ý nghĩa thống kê so với đơn vị xếp trên: với số câu trả lời hiện có, chưa phân biệt được "
+    "chỉ số hài lòng của hai đơn vị.": "≈ not statistically different from the unit ranked above: with the answers so far, the two "
+    "units' satisfaction indices cannot be told apart.",
+    "KTC 95%%: khoảng tin cậy 95%%: với số câu trả lời hiện có, chỉ số thật nằm trong khoảng này với độ tin cậy 95%%.": "95%% CI: 95%% confidence interval: given the answers so far, the true index lies in this "
+    "interval with 95%% confidence.",
+    "KTC 95%%": "95%% CI",
+    "Đề xuất khen thưởng, phê bình": "Award and criticism proposals",
+    "Từ kết quả tổng kết đã chốt. Mỗi đề xuất cần lý do; chọn “Không đề xuất” để rút đề xuất đã ghi.": "From the frozen final review's results. Each proposal needs a reason; choose “No proposal” to "
+    "withdraw a recorded one.",
+    # --- templates/admin/competition_unit.html ---
+    "Điểm hiện tại (tạm tính)": "Current score (provisional)",
+    "Tối đa": "Maximum",
+    "Nguồn số liệu": "Source of the figure",
+    "Hạng %(rank)s trong khối, cụm": "Rank %(rank)s in the group",
+    "Đơn vị tự đánh giá mục 1–3": "The unit's self-assessment of items 1–3",
+    "Tỷ lệ phần trăm đạt được của từng mục, kèm căn cứ (số báo cáo, đường dẫn trên cổng thông tin…). Mục để trống "
+    "thì không ghi. Mỗi lần lưu được ghi thêm vào lịch sử, không xoá số liệu cũ.": "The percentage achieved on each item, with its basis (report number, link on the web "
+    "portal…). Items left empty are not recorded. Each save is added to the history; earlier figures are not deleted.",
+    "Đơn vị:": "Unit:",
+    "Thẩm định:": "Reviewed:",
+    "Lưu số liệu tự đánh giá": "Save the self-assessment",
+    "Minh chứng": "Evidence",
+    "Dung lượng (KB)": "Size (KB)",
+    "Tải lên lúc": "Uploaded at",
+    "Người tải": "Uploaded by",
+    "Chưa có minh chứng nào.": "No evidence yet.",
+    "Tệp PDF, PNG hoặc JPEG. Chỉ tài khoản của đơn vị và Văn phòng Thanh tra tỉnh tải được tệp này.": "A PDF, PNG or JPEG file. Only the unit's accounts and the Provincial Inspectorate Office can "
+    "download it.",
+    "Tải minh chứng lên": "Upload evidence",
+    "Thẩm định của Văn phòng": "The Office's review",
+    "Chấp nhận: lấy tỷ lệ đơn vị tự đánh giá. Điều chỉnh: nhập tỷ lệ thẩm định và lý do (bắt buộc).": "Accept: take the rate self-assessed by the unit. Adjust: enter the reviewed rate and a reason "
+    "(required).",
+    "Điểm cộng, điểm trừ": "Bonuses and penalties",
+    "Ghi lúc": "Recorded at",
+    "Tình trạng": "Status",
+    "đã rút lúc %(at)s": "withdrawn at %(at)s",
+    "đang tính": "counted",
+    "Rút dòng điểm này?": "Withdraw this line?",
+    "Rút": "Withdraw",
+    "Chưa có điểm cộng, điểm trừ.": "No bonuses or penalties yet.",
+    "Ví dụ: Cờ thi đua của UBND tỉnh": "For example: Emulation Flag of the Provincial People's Committee",
+    "Thêm dòng điểm": "Add bonus or penalty",
+    "Lịch sử số liệu mục 1–3": "History of the figures of items 1–3",
+    "Người ghi": "Recorded by",
+    "Ghi chú, lý do": "Note or reason",
+    "Đơn vị tự đánh giá": "Self-assessed by the unit",
+    "Văn phòng thẩm định": "Reviewed by the Office",
+    "dòng lệnh, tệp nhập": "command line or imported file",
+    "Chưa có số liệu nào.": "No figures yet.",
+    # --- templates/admin/survey_edit.html: the criteria lines' hint (the parser reads có/yes for "required") ---
+    "Mỗi dòng: mã | nhãn | câu hỏi | bắt buộc (có/không) | yếu tố SIPAS | mục của bảng điểm thi đua "
+    "(5: chất lượng tiếp dân, 6: công sở và cán bộ, hoặc để trống).": "One per line: code | label | question | required (yes/no) | SIPAS factor | item of the "
+    "competition score sheet (5: quality of citizen reception, 6: office premises and staff, or empty).",
+    # --- transparency/results.py: the default classes ---
+    "Xuất sắc": "Excellent",
+    "Tốt": "Good",
+    "Khá": "Fair",
+    "Trung bình": "Average",
+    "Yếu": "Poor",
+    # --- templates/public/layout.html, index.html, _chart.html (chart.svg), tv.html: the public page ---
+    "Công khai kết quả thi đua": "Public competition results",
+    "Số liệu tổng hợp từ các lượt đánh giá ẩn danh tại các điểm tiếp nhận. Trang này không công khai ý kiến hay "
+    "thông tin liên hệ của người dân.": "Figures aggregated from anonymous ratings at the reception points. This page does not publish "
+    "citizens' comments or contact details.",
+    "Xem trên màn hình lớn": "View on a large screen",
+    "Số liệu từ ngày": "Period covered",
+    "Chốt số liệu lúc": "Figures frozen at",
+    "Công bố lúc": "Published at",
+    "Điểm thi đua trên thang 100 điểm gồm 6 nội dung của Kế hoạch, cộng điểm thưởng và trừ điểm phạt; xếp hạng trong "
+    "từng cụm, khối thi đua. Đơn vị có dưới %(n)s câu trả lời của người dân chưa được xếp hạng, xếp loại.": "The competition score, out of 100 points, covers the 6 items of the Plan, plus bonuses and "
+    "minus penalties; units are ranked within each competition group. Units with fewer than %(n)s answers from citizens "
+    "are not ranked or classed.",
+    "Đường đứt nét trên biểu đồ là ngưỡng xếp loại:": "The dashed lines on the charts mark the class thresholds:",
+    "Điểm thi đua": "Competition score",
+    "chưa đủ câu trả lời": "too few answers",
+    "Chưa đủ câu trả lời để xếp hạng": "Too few answers to be ranked",
+    "Biểu đồ điểm thi đua của %(group)s; số liệu như trong bảng.": "Chart of competition scores: %(group)s (the same figures as in the table).",
+    "Tải biểu đồ (SVG)": "Download the charts (SVG)",
+    "Chưa có kết quả được công bố.": "No results have been published yet.",
+    "Chỉ số hài lòng trực tiếp, 30 ngày gần nhất": "Live satisfaction index, last 30 days",
+    "Số liệu trực tiếp, chưa phải kết quả chính thức.": "Live figures, not official results.",
+    "Từ %(first)s đến %(last)s; cập nhật theo từng lượt đánh giá. Đơn vị có dưới %(n)s câu trả lời chưa được "
+    "xếp hạng.": "From %(first)s to %(last)s; updated with every rating. Units with fewer than %(n)s answers are "
+    "not ranked.",
+    "Các kết quả đã công bố khác": "Other published results",
+    "Kết quả thi đua": "Competition results",
+    "Số liệu từ %(first)s đến %(last)s, chốt lúc %(frozen)s": "Figures from %(first)s to %(last)s, frozen at %(frozen)s",
+    "Chỉ số hài lòng 30 ngày gần nhất": "Satisfaction index, last 30 days",
+    "Từ %(first)s đến %(last)s. Số liệu trực tiếp, chưa phải kết quả chính thức.": "From %(first)s to %(last)s. Live figures, not official results.",
 }
 
 _PLACEHOLDER = re.compile(

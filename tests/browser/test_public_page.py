@@ -120,7 +120,7 @@ def test_the_tv_view_refreshes_itself_and_fits_the_screen(site, browser, shot):
     page.goto(f"{site.url}/cong-khai/tv")
     assert page.locator('meta[http-equiv="refresh"]').get_attribute("content") == "60; url=/cong-khai/tv?view=live"
     page.goto(f"{site.url}/cong-khai/tv?view=live")
-    expect(page.locator(".tv-live")).to_have_text("Trực tiếp")
+    expect(page.locator(".tv-live")).to_have_text("Đang cập nhật")
     assert page.evaluate("document.documentElement.scrollHeight") <= 1080
     shot(page, "public-tv-live")
     assert foreign(seen, site) == []
