@@ -69,6 +69,7 @@ SHOWN_IMPORT_ERRORS = 20
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -440,14 +441,15 @@ def sheet_document(sheet: Sheet, group: str | None) -> documents.SheetDocument:
 @bp.get("/admin/competition/<period_code>/sheet.<fmt>")
 @access("read")
 def competition_export(period_code: str, fmt: str):
-    """The sheet (live, or `?stage=`), all groups or `?group=<code>`, as XLSX or PDF."""
+    """The sheet (live, or `?stage=`), all groups or `?group=<code>`, as XLSX, PDF or DOCX."""
     if fmt not in EXPORT_TYPES:
         abort(404)
     period = _period_or_404(period_code)
     stage = _stage_arg()
     group = request.args.get("group") or None
     doc = sheet_document(read_sheet(period, stage), group)
-    data = documents.sheet_xlsx(doc) if fmt == "xlsx" else documents.sheet_pdf(doc)
+    render = {"xlsx": documents.sheet_xlsx, "pdf": documents.sheet_pdf, "docx": documents.sheet_docx}[fmt]
+    data = render(doc)
     name = "-".join(part for part in ("thi-dua", period.code, stage or "hien-tai", group) if part)
     response = send_file(
         io.BytesIO(data), mimetype=EXPORT_TYPES[fmt], as_attachment=True, download_name=f"{name}.{fmt}"

@@ -1,11 +1,16 @@
-"""The PDF report for the sơ kết / tổng kết meetings: one summary page for the scope (the province
-or a unit subtree), then one page per unit with answers, with its charts. Drawn with matplotlib's
-PDF backend (no pyplot), imported only when a report is printed; figures come from `core.reporting.queries`.
+"""The report for the sơ kết / tổng kết meetings, in the form of Nghị định 30/2020/NĐ-CP
+(`core.reporting.official`), as an A4 PDF and as a DOCX drawn from one description:
+
+I.   the scope's overall figures and its criteria;
+II.  a table per competition group (full group names), ranked as the ranking screen ranks;
+III. a short section per unit with answers, named by its unit (several to a page), and the units
+     without answers in one line;
+then "Nơi nhận" and the signature. Every figure is one of `core.reporting.queries`; nothing is
+computed here beyond writing it down.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -13,45 +18,186 @@ import sqlalchemy as sa
 
 from core.extensions import db
 from core.models import CompetitionGroup, Unit
-from core.reporting import charts
+from core.reporting import official
 from core.reporting import queries as reports
 from core.timeutil import LOCAL_TZ
 
-A4 = (8.27, 11.69)
-ROWS_PER_SUMMARY_PAGE = 34
+TITLE = "BÁO CÁO"
+SUBJECT = "Kết quả đánh giá mức độ hài lòng của người dân"
+NO_GROUP = "Đơn vị không thuộc khối, cụm thi đua"
+NOT_ENOUGH = "chưa đủ mẫu"
+CLOSE = "(*)"
+# Rank, unit, counted, flagged, index, interval, note: shares of the text width.
+COLUMNS = (0.45, 2.35, 0.75, 0.6, 0.62, 1.0, 1.2)
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+def _percent(value: float | None) -> str:
+    return official.number(value, 1)
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _interval(ci: tuple[float, float] | None) -> str:
+    return f"{_percent(ci[0])} – {_percent(ci[1])}" if ci else "–"
 
 
-def _count(value: int) -> str:
-    """Vietnamese thousands separator: 12.345."""
-    return f"{value:,}".replace(",", ".")
+def _rank(row: reports.UnitSatisfaction) -> str:
+    return str(row.rank) if row.rank else "–"
 
 
-def _header(figure, title: str, subtitle: str) -> None:
-    figure.text(0.5, 0.965, title, ha="center", va="top", fontsize=13, fontweight="bold", wrap=True)
-    figure.text(0.5, 0.925, subtitle, ha="center", va="top", fontsize=10)
+def _note(row: reports.UnitSatisfaction) -> str:
+    if not row.ranked:
+        return NOT_ENOUGH if row.responses else "chưa có đánh giá"
+    return CLOSE if row.close_to_previous else ""
 
 
-def _table(axes, headers: list[str], rows: list[list[str]], widths: list[float]) -> None:
-    axes.set_axis_off()
-    if not rows:
-        axes.text(0.5, 0.9, charts.NO_DATA, ha="center", transform=axes.transAxes)
-        return
-    table = axes.table(cellText=rows, colLabels=headers, colWidths=widths, loc="upper center", cellLoc="left")
-    table.auto_set_font_size(False)
-    table.set_fontsize(7.5)
-    table.scale(1, 1.25)
-    for (row, _col), cell in table.get_celld().items():
-        if row == 0:
-            cell.set_facecolor("#dde8f5")
-            cell.set_text_props(fontweight="bold")
+def _order(row: reports.UnitSatisfaction) -> tuple:
+    return (row.rank or 10_000, -(row.index if row.index is not None else -1), row.name)
+
+
+def _grouped(
+    rows: list[reports.UnitSatisfaction], group_names: dict[str, str]
+) -> list[tuple[str, list[reports.UnitSatisfaction]]]:
+    """(full group name, its rows by rank) by group name; units without a group last."""
+    groups: dict[str | None, list[reports.UnitSatisfaction]] = {}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    keys = sorted(groups, key=lambda key: (key is None, group_names.get(key or "", key or "")))
+    return [(group_names.get(key, key) if key else NO_GROUP, sorted(groups[key], key=_order)) for key in keys]
+
+
+def _criteria_line(criteria: dict[str, reports.CriterionFigures], labels: dict[str, str], order: list[str]) -> str:
+    parts = [
+        f"{labels.get(code, code)} {_percent(figures.index)}% ({official.count(figures.answers)} câu trả lời)"
+        for code in order
+        if (figures := criteria.get(code)) is not None and figures.answers
+    ]
+    return "Theo tiêu chí: " + "; ".join(parts) + "." if parts else ""
+
+
+def _overview(
+    summary: reports.GroupFigures,
+    criteria: list[reports.CriterionSummary],
+    scope_name: str,
+    min_sample: int,
+    generated: datetime,
+) -> list:
+    by_criterion = "; ".join(
+        f"{c.label} {_percent(c.figures.index)}%" for c in criteria if c.figures.answers and c.figures.index is not None
+    )
+    body = [
+        official.Text("I. KẾT QUẢ CHUNG", role="heading"),
+        official.Text(f"Phạm vi báo cáo: {scope_name}."),
+        official.Text(
+            f"Chỉ số hài lòng chung: {_percent(summary.index)}%; số lượt đánh giá được tính: "
+            f"{official.count(summary.responses)}; số lượt bị loại: {official.count(summary.flagged)}."
+        ),
+    ]
+    if by_criterion:
+        body.append(official.Text(f"Chỉ số hài lòng theo tiêu chí: {by_criterion}."))
+    body.append(
+        official.Text(
+            f"Đơn vị có dưới {official.count(min_sample)} lượt được tính: {NOT_ENOUGH}, không xếp hạng. "
+            f"{CLOSE}: chỉ số không khác biệt có ý nghĩa thống kê so với đơn vị xếp ngay trên. "
+            f"KTC 95%: khoảng tin cậy 95% của chỉ số. Số liệu lập lúc "
+            f"{generated.astimezone(LOCAL_TZ):%H:%M ngày %d/%m/%Y}.",
+            role="note",
+        )
+    )
+    return body
+
+
+def _group_tables(groups: list[tuple[str, list[reports.UnitSatisfaction]]]) -> list:
+    body: list = [official.Text("II. XẾP HẠNG THEO KHỐI, CỤM THI ĐUA", role="heading")]
+    headers = ["Hạng", "Đơn vị", "Lượt được tính", "Lượt bị loại", "Chỉ số (%)", "KTC 95% (%)", "Ghi chú"]
+    for number, (name, rows) in enumerate(groups, start=1):
+        body.append(official.Text(f"{number}. {name}", role="unit"))
+        cells = [
+            [
+                _rank(r),
+                r.name,
+                official.count(r.responses),
+                official.count(r.flagged),
+                _percent(r.index),
+                _interval(r.index_ci95),
+                _note(r),
+            ]
+            for r in rows
+        ]
+        body.append(official.Grid(headers, cells, COLUMNS, frozenset({2, 3, 4, 5})))
+    return body
+
+
+def _unit_sections(
+    groups: list[tuple[str, list[reports.UnitSatisfaction]]], labels: dict[str, str], order: list[str]
+) -> list:
+    body: list = [official.PageBreak(), official.Text("III. KẾT QUẢ TỪNG ĐƠN VỊ", role="heading")]
+    silent = []
+    for name, rows in groups:
+        for row in rows:
+            if not row.responses:
+                silent.append(row.name)
+                continue
+            place = f"hạng {row.rank} trong {name}" if row.rank else f"{name}, {NOT_ENOUGH} để xếp hạng"
+            if row.ranked and not row.rank:
+                place = name
+            body.append(official.Text(row.name, role="unit"))
+            body.append(
+                official.Text(
+                    f"{place[0].upper()}{place[1:]}. Chỉ số hài lòng {_percent(row.index)}% "
+                    f"(KTC 95%: {_interval(row.index_ci95)}); {official.count(row.responses)} lượt được tính, "
+                    f"{official.count(row.flagged)} lượt bị loại.",
+                    role="note",
+                )
+            )
+            line = _criteria_line(row.criteria, labels, order)
+            if line:
+                body.append(official.Text(line, role="note"))
+    if silent:
+        body.append(official.Text("Đơn vị chưa có lượt đánh giá", role="unit"))
+        body.append(official.Text(", ".join(silent) + ".", role="note"))
+    return body
+
+
+def meeting_document(
+    *,
+    title: str,
+    first: date,
+    last: date,
+    scope: set[int] | None,
+    scope_name: str,
+    min_sample: int,
+    milestones: Sequence[tuple[str, str]] = (),
+    generated: datetime,
+) -> official.Document:
+    """The report as an official document; `milestones` are the charts' and are not printed."""
+    del milestones
+    all_rows = reports.satisfaction_by_unit(first, last, None, min_sample)
+    ids = dict(db.session.execute(sa.select(Unit.code, Unit.id)).all())
+    rows = [r for r in all_rows if scope is None or ids.get(r.unit) in scope]
+    group_names = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
+    groups = _grouped(rows, group_names)
+    labels = reports.criterion_labels()
+    order = reports.criterion_order()
+    body = _overview(
+        reports.scope_summary(first, last, scope),
+        reports.criteria_summary(first, last, scope),
+        scope_name,
+        min_sample,
+        generated,
+    )
+    body += _group_tables(groups)
+    body += _unit_sections(groups, labels, order)
+    subtitles = [SUBJECT]
+    if title and not title.lower().startswith("báo cáo"):
+        subtitles.append(title)
+    subtitles.append(f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
+    return official.Document(
+        kind="BC",
+        title=TITLE,
+        subtitles=subtitles,
+        body=body,
+        generated=generated,
+        metadata_title=f"{SUBJECT} – {title} – {scope_name}",
+    )
 
 
 def meeting_report_pdf(
@@ -65,90 +211,40 @@ def meeting_report_pdf(
     milestones: Sequence[tuple[str, str]] = (),
     generated: datetime,
 ) -> bytes:
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
+    return official.pdf_bytes(
+        meeting_document(
+            title=title,
+            first=first,
+            last=last,
+            scope=scope,
+            scope_name=scope_name,
+            min_sample=min_sample,
+            milestones=milestones,
+            generated=generated,
+        )
+    )
 
-    period_line = f"{scope_name} · từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}"
-    all_rows = reports.satisfaction_by_unit(first, last, None, min_sample)
-    ids = dict(db.session.execute(sa.select(Unit.code, Unit.id)).all())
-    rows = [r for r in all_rows if scope is None or ids.get(r.unit) in scope]
-    summary = reports.scope_summary(first, last, scope)
-    # Every unit's page from two batched queries (and the unit rows' own criterion figures).
-    trends = reports.weekly_trend_by_unit(first, last, scope)
-    labels = reports.criterion_labels()
-    group_names = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
-    buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": title, "Subject": period_line, "Creator": "hai-long"}) as pdf:
-        ordered = sorted(rows, key=lambda r: (r.group or "~", r.rank or 10_000, -(r.index or -1), r.unit))
-        chunks = [ordered[i : i + ROWS_PER_SUMMARY_PAGE] for i in range(0, len(ordered), ROWS_PER_SUMMARY_PAGE)]
-        for number, chunk in enumerate(chunks or [[]], start=1):
-            figure = Figure(figsize=A4)
-            _header(figure, title, period_line)
-            if number == 1:
-                figure.text(
-                    0.08,
-                    0.885,
-                    f"Chỉ số hài lòng chung: {_fmt(summary.index)}%   ·   Số lượt đánh giá được tính: "
-                    f"{_count(summary.responses)}   ·   Bị loại: {_count(summary.flagged)}",
-                    fontsize=10,
-                )
-                figure.text(
-                    0.08,
-                    0.862,
-                    f"Đơn vị có dưới {min_sample} lượt: “chưa đủ mẫu”, không xếp hạng. "
-                    f"Lập lúc {generated.astimezone(LOCAL_TZ):%H:%M %d/%m/%Y}.",
-                    fontsize=8,
-                )
-            axes = figure.add_axes((0.05, 0.05, 0.9, 0.79))
-            _table(
-                axes,
-                ["Đơn vị", "Khối/cụm", "Số lượt", "Chỉ số (%)", "Hạng"],
-                [
-                    [
-                        r.name[:48],
-                        _short(group_names.get(r.group, r.group or "–"), 38),
-                        str(r.responses),
-                        _fmt(r.index),
-                        str(r.rank) if r.rank else ("chưa đủ mẫu" if not r.ranked else "–"),
-                    ]
-                    for r in chunk
-                ],
-                [0.38, 0.32, 0.09, 0.09, 0.12],
-            )
-            figure.text(0.95, 0.02, f"Trang tổng hợp {number}/{len(chunks) or 1}", ha="right", fontsize=7)
-            pdf.savefig(figure)
-        if rows:
-            figure = Figure(figsize=A4, layout="constrained")
-            charts.draw_units(figure, rows, min_sample)
-            pdf.savefig(figure)
-        for row in rows:
-            if row.responses == 0:
-                continue
-            # Constrained layout over three stacked subfigures: the header never overlaps a chart and
-            # long criterion labels are not cut at the page edge.
-            figure = Figure(figsize=A4, layout="constrained")
-            head, top, bottom = figure.subfigures(3, 1, height_ratios=[0.13, 0.435, 0.435])
-            group_name = group_names.get(row.group, row.group)
-            rank = f"Hạng {row.rank} trong {group_name}" if row.rank else "Chưa đủ mẫu để xếp hạng"
-            if row.ranked and not row.rank:
-                rank = "Không thuộc khối/cụm thi đua"
-            head.text(0.5, 0.95, row.name, ha="center", va="top", fontsize=13, fontweight="bold")
-            head.text(0.5, 0.68, period_line, ha="center", va="top", fontsize=10)
-            head.text(
-                0.5,
-                0.40,
-                f"Chỉ số hài lòng: {_fmt(row.index)}%  ·  Số lượt được tính: {_count(row.responses)}"
-                f"  ·  Bị loại: {_count(row.flagged)}",
-                ha="center",
-                va="top",
-                fontsize=10,
-            )
-            head.text(0.5, 0.16, rank, ha="center", va="top", fontsize=10)
-            criteria = [
-                reports.CriterionSummary(code, labels.get(code, code), figures, {})
-                for code, figures in row.criteria.items()
-            ]
-            charts.draw_criteria(top, criteria)
-            charts.draw_trend(bottom, trends.get(ids[row.unit], []), milestones)
-            pdf.savefig(figure)
-    return buffer.getvalue()
+
+def meeting_report_docx(
+    *,
+    title: str,
+    first: date,
+    last: date,
+    scope: set[int] | None,
+    scope_name: str,
+    min_sample: int,
+    milestones: Sequence[tuple[str, str]] = (),
+    generated: datetime,
+) -> bytes:
+    return official.docx_bytes(
+        meeting_document(
+            title=title,
+            first=first,
+            last=last,
+            scope=scope,
+            scope_name=scope_name,
+            min_sample=min_sample,
+            milestones=milestones,
+            generated=generated,
+        )
+    )
