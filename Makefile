@@ -29,10 +29,12 @@ run: venv translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data
 	@PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask show-urls
-	@# The notification worker (overdue cases, e-mail, webhook) runs beside gunicorn and stops with it.
+	@# The notification worker (overdue cases, e-mail, webhook) and the export worker (XLSX, CSV,
+	@# PDF and DOCX downloads built in the background) run beside gunicorn and stop with it.
 	export PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}; \
 	  $(BIN)/flask deliver-notifications --loop & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run-exports --loop & exporter=$$!; \
+	  trap 'kill $$worker $$exporter 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - wsgi:app
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.

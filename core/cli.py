@@ -21,6 +21,7 @@ from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code
 from core.org.imports import ImportFailed, import_groups, import_points, import_units
 from core.ratings.privacy import erase_expired_personal_data
+from core.timeutil import local_today
 
 
 @click.command("demo-data")
@@ -30,7 +31,7 @@ from core.ratings.privacy import erase_expired_personal_data
     "responses",
     type=click.IntRange(min=0),
     default=None,
-    help="Also bulk-add N synthetic responses over the last 90 days.",
+    help="Also bulk-add N synthetic responses, spread over the current demo period up to today.",
 )
 @transactions.command
 def demo_data(responses: int | None) -> None:
@@ -39,7 +40,9 @@ def demo_data(responses: int | None) -> None:
         click.echo(line)
     if responses:
         started = time.perf_counter()
-        added = demo.add_sample_responses(count=responses, days=90)
+        today = local_today()
+        days = (today - demo.current_period_range(today)[0]).days + 1
+        added = demo.add_sample_responses(count=responses, days=days)
         click.echo(f"bulk responses added: {added} in {time.perf_counter() - started:.1f} s")
 
 
@@ -187,3 +190,15 @@ def deliver_notifications(loop: bool, interval: int) -> None:
     from core.notify.worker import run
 
     run(loop=loop, interval=interval, echo=click.echo)
+
+
+@click.command("run-exports")
+@with_appcontext
+@click.option("--loop", is_flag=True, help="Keep building (for a systemd unit); one pass otherwise.")
+@click.option("--interval", type=click.IntRange(1, 3600), default=2, show_default=True, help="Seconds between passes.")
+def run_exports(loop: bool, interval: int) -> None:
+    """Build the exports asked for on the report pages (XLSX, CSV, meeting PDF and DOCX), and delete
+    files older than EXPORT_KEEP_HOURS."""
+    from core.reporting.jobs import work
+
+    work(loop=loop, interval=interval, echo=click.echo)

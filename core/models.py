@@ -650,3 +650,42 @@ class SiteSetting(db.Model):
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     value: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+# --- Exports built in the background --------------------------------------------------------------
+
+EXPORT_KINDS = ("xlsx", "csv", "meeting_pdf", "meeting_docx")
+EXPORT_STATUSES = ("queued", "running", "done", "failed")
+
+
+class ExportJob(db.Model):
+    """A download asked for on a report page and built by `flask run-exports`: its filters, how far
+    it has got, and the file it produced, kept under EXPORT_DIR by a generated name until
+    `expires_at`. Only the user who asked may see it."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        sa.Index("ix_export_jobs_user_created", "user_id", "created_at"),
+        sa.Index("ix_export_jobs_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # a random token, never guessable
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # A digest of kind, params and scope: a repeated click finds the job already under way.
+    params_key: Mapped[str] = mapped_column(sa.String(64))
+    scope: Mapped[list | None] = mapped_column(sa.JSON)  # the unit ids covered; None: the whole province
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    progress: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(sa.String(200), default="")
+    file_name: Mapped[str] = mapped_column(sa.String(200))
+    stored_name: Mapped[str | None] = mapped_column(sa.String(64))
+    size: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -19,6 +19,7 @@ from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code, pair_device
 from core.org.periods import period_by_code
 from core.org.units import unit_by_code
+from core.reporting import jobs
 from tests.conftest import committing, csrf_token
 from tests.test_admin_cases import make_case, trip_alert
 from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
@@ -38,6 +39,16 @@ ROUTES = {
     "admin.export_xlsx": ("read", "unit"),
     "admin.export_csv": ("read", "unit"),
     "admin.export_pdf": ("read", "unit"),
+    "admin.export_docx": ("read", "unit"),
+    # Background exports: starting one is scoped like the report; a job is its asker's alone
+    "admin.start_export_xlsx": ("read", "unit"),
+    "admin.start_export_csv": ("read", "unit"),
+    "admin.start_export_pdf": ("read", "unit"),
+    "admin.start_export_docx": ("read", "unit"),
+    "admin.export_jobs": ("read", None),
+    "admin.export_job": ("read", "export_job"),
+    "admin.export_job_status": ("read", "export_job"),
+    "admin.export_job_file": ("read", "export_job"),
     "admin.tokens": ("read", None),
     "admin.token_new": ("read", None),
     "admin.token_revoke": ("read", "token"),
@@ -46,6 +57,7 @@ ROUTES = {
     "admin.point_rotate": ("manage", "point"),
     "admin.point_active": ("manage", "point"),
     "admin.point_poster": ("manage", "point"),
+    "admin.unit_posters": ("manage", "unit_id"),
     "admin.point_visit_slips": ("manage", "point"),
     "admin.pairing_code": ("manage", "point"),
     "admin.devices": ("manage", None),
@@ -125,6 +137,7 @@ EXTRA_VALUES = {
     "admin.report": {"view": "units"},
     "admin.chart": {"name": "trend", "fmt": "png"},
     "admin.export_csv": {"view": "units"},
+    "admin.start_export_csv": {"view": "units"},
     "admin.point_poster": {"fmt": "png"},
     "admin.calendar_remove": {"day": "2026-01-01"},
     "admin.competition": {"period": "2023-2024"},
@@ -217,6 +230,13 @@ def _objects(app) -> dict:
             create_api_token(cli, db.session.scalar(sa.select(User).where(User.username == username)), "mine")
         create_api_token(cli, other_user, "someone else's")
         tokens = {row.user.username: row.id for row in db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id))}
+        export_jobs = {}
+        for username in ("admin", "hoian", "xem", "xem-tamky"):
+            user = db.session.scalar(sa.select(User).where(User.username == username))
+            params = {"first": "2026-01-01", "last": "2026-01-31", "period": None, "unit": None, "explicit": True}
+            job = jobs.enqueue(user, "xlsx", {**params, "view": None, "locale": "vi"}, None, "bao-cao.xlsx")[0]
+            job.status, job.stored_name, job.size = "done", jobs._store(b"PK-not-really", ".xlsx"), 13
+            export_jobs[username] = job.id
         rule = db.session.scalar(sa.select(AlertRule.id).order_by(AlertRule.id))
         period = db.session.scalar(sa.select(CompetitionPeriod))
         milestone = db.session.scalar(sa.select(Milestone))
@@ -227,6 +247,7 @@ def _objects(app) -> dict:
             "user": ({"user_id": own_user.id}, {"user_id": other_user.id}),
             "unit": ({"unit": "H-HOIAN"}, {"unit": "H-TAMKY"}),
             "token": tokens,
+            "export_job": export_jobs,
             "survey": ({"survey_id": survey.id},),
             "unit_id": ({"unit_id": own_point.unit_id},),
             "period": ({"period_id": period.id},),
@@ -276,6 +297,10 @@ def _cases(objects: dict, endpoint: str, kind: str | None, role: str):
         tokens = objects["token"]
         mine = tokens.get(USERNAMES.get(role, "admin"))
         return [("own", {"token_id": mine}), ("other", {"token_id": tokens["xem-tamky"]})]
+    if kind == "export_job":
+        owned = objects["export_job"]
+        mine = owned.get(USERNAMES.get(role, "admin"))
+        return [("own", {"job_id": mine}), ("other", {"job_id": owned["xem-tamky"]})]
     return [(label, {**base, **values}) for label, values in zip(("own", "other"), objects[kind], strict=False)]
 
 
@@ -288,17 +313,20 @@ def _expected(level: str, kind: str | None, role: str, label: str, endpoint: str
         return {401} if level in API_LEVELS else {302}
     if role not in ALLOWED[level]:
         return {403}
+    if kind == "export_job" and label == "other":
+        return {404}  # an export belongs to whoever asked for it, the province office included
     if label == "other" and role != "province_admin":
         if kind in UNIT_KINDS and role == "unit_manager":
             return {404}  # another unit's object (or a filter naming another unit) does not exist for it
         if kind == "token":
             return {404}  # someone else's token
-    return {200, 302}
+    return {200, 302, 303}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_role_route_matrix(demo, role, tmp_path):
     demo.instance_path = str(tmp_path)  # evidence files land in the test's own folder
+    demo.config["EXPORT_DIR"] = str(tmp_path / "exports")
     objects = _objects(demo)
     client = demo.test_client()
     if role != "anonymous":
@@ -323,6 +351,7 @@ def test_role_route_matrix(demo, role, tmp_path):
             else:
                 form = FORMS.get(rule.endpoint, lambda _r: {})(role)
                 response = client.post(url, data={**form, "csrf_token": token})
+            response.close()  # a file answer (send_file) holds its file open until closed
             if label == "other" and role in ALLOWED.get(level, ()):
                 assert response.status_code != 403, f"{role} {url}: 403 for another unit's object"
             expected = _expected(level, kind, role, label, rule.endpoint)
