@@ -183,29 +183,29 @@ def test_survey_edit_makes_a_new_version_and_activation_is_exclusive(demo):
         old = db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)))
         old_id = old.id
     page = client.get(f"/admin/surveys/{old_id}/edit").get_data(as_text=True)
-    assert "overall | Dân về vui vẻ" in page
+    assert 'name="criteria-0-label"' in page and 'value="Dân về vui vẻ"' in page
     token = csrf_token(page)
-    bad = client.post(
-        f"/admin/surveys/{old_id}/edit",
-        data={"title": "T", "scale": "3", "criteria": "only | x | ? | không |", "reasons": "", "csrf_token": token},
-    )
+    only = {"criteria-0-label": "x", "criteria-0-question": "?"}
+    bad = client.post(f"/admin/surveys/{old_id}/edit", data={"title": "T", "scale": "3", **only, "csrf_token": token})
     assert bad.status_code == 422
-    assert "cần ít nhất một tiêu chí bắt buộc" in bad.get_data(as_text=True)
-    assert "at least one required criterion" in bad.get_data(as_text=True)  # the core's detail
-    assert "only | x | ? | không |" in bad.get_data(as_text=True)  # what was typed stays in the box
+    assert "cho ít nhất một tiêu chí (câu hỏi chính của phiếu)" in bad.get_data(as_text=True)
+    assert 'value="x"' in bad.get_data(as_text=True)  # what was typed stays in the form
     form = {
         "title": "Khảo sát rút gọn",
         "scale": "3",
-        "criteria": "overall | Dân về vui vẻ | Ông/Bà có hài lòng không? | có | result\n"
-        "staff | Cán bộ | Cán bộ có tận tình không? | không | civil_servant",
-        "reasons": "wait | Phải chờ lâu\nother | Khác",
+        **_criterion(0, "overall", "Dân về vui vẻ", "Ông/Bà có hài lòng không?", True, "result"),
+        **_criterion(1, "", "Cán bộ", "Cán bộ có tận tình không?", False, "civil_servant"),
+        "reasons-0-code": "wait",
+        "reasons-0-label": "Phải chờ lâu",
+        "reasons-1-code": "other",
+        "reasons-1-label": "Khác",
         "csrf_token": token,
     }
     assert client.post(f"/admin/surveys/{old_id}/edit", data=form).status_code == 302
     with demo.app_context():
         new = db.session.scalar(sa.select(Survey).where(Survey.version == 2))
         assert not new.active and new.scores == [2, 4, 5]
-        assert [c.code for c in new.criteria] == ["overall", "staff"]
+        assert [c.code for c in new.criteria] == ["overall", "can-bo"]
         assert new.criteria[0].label_en == "Leave happy"  # kept from the old version
         assert [r.code for r in new.reasons] == ["wait", "other"]
         new_id = new.id
@@ -213,6 +213,14 @@ def test_survey_edit_makes_a_new_version_and_activation_is_exclusive(demo):
     with demo.app_context():
         assert list(db.session.scalars(sa.select(Survey.id).where(Survey.active.is_(True)))) == [new_id]
     assert _actions(demo)[-2:] == ["survey.new_version", "survey.activate"]
+
+
+def _criterion(index, code, label, question, required, element) -> dict:
+    """One row of the survey editor as the form posts it."""
+    row = {"code": code, "label": label, "question": question, "sipas_element": element, "plan_item": ""}
+    if required:
+        row["required"] = "y"
+    return {f"criteria-{index}-{key}": value for key, value in row.items()}
 
 
 def test_periods_and_milestones(demo):
@@ -246,7 +254,7 @@ def test_periods_and_milestones(demo):
         assert milestone.name == "Sơ kết 6 tháng"
         milestone_id = milestone.id
     trend = client.get("/admin/reports/trend?period=2025").get_data(as_text=True)
-    assert "Sơ kết 6 tháng (2025-06-30)" in trend
+    assert "Sơ kết 6 tháng (30/06/2025)" in trend
     client.post(f"/admin/milestones/{milestone_id}/delete", data={"csrf_token": token})
     with demo.app_context():
         assert db.session.get(Milestone, milestone_id) is None
@@ -319,7 +327,7 @@ def test_audit_log_is_readable_by_the_province_office_only(demo):
     token = token_from(client, "/admin/groups")
     client.post("/admin/groups", data={"code": "cum-x", "name": "Cụm X", "csrf_token": token})
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert "group.create" in html and "cum-x" in html and "admin" in html
+    assert "admin đã tạo khối, cụm thi đua Cụm X" in html
     manager = demo.test_client()
     login_as(manager, "unit_manager")
     assert manager.get("/admin/audit").status_code == 403
@@ -669,8 +677,9 @@ OPS = [
         lambda w: {
             "title": "Khảo sát rút gọn",
             "scale": "3",
-            "criteria": "overall | Dân về vui vẻ | Ông/Bà có hài lòng không? | có | result",
-            "reasons": "wait | Phải chờ lâu",
+            **_criterion(0, "overall", "Dân về vui vẻ", "Ông/Bà có hài lòng không?", True, "result"),
+            "reasons-0-code": "wait",
+            "reasons-0-label": "Phải chờ lâu",
         },
         "default v3",
         _survey_versions,
@@ -881,7 +890,7 @@ BAD_INPUT = {
         [
             ({"name": "   "}, "Vui lòng điền mục này."),
             ({"name": "x" * 256}, "Tối đa 255 ký tự."),
-            ({"kind": "dis\x00trict"}, "Không được chứa ký tự điều khiển"),
+            ({"kind": "dis\x00trict"}, "Loại đơn vị không hợp lệ."),
             ({"parent": "NOPE"}, "Không đặt được dưới đơn vị này"),
             ({"group": "NOPE"}, "Không có khối/cụm này."),
         ],
@@ -954,15 +963,15 @@ BAD_INPUT = {
     "survey": (
         "province_admin",
         "/admin/surveys/{survey}/edit",
-        {"title": "Phiếu", "scale": "5", "criteria": "overall | Chung | Hài lòng? | có |", "reasons": ""},
+        {"title": "Phiếu", "scale": "5", **_criterion(0, "overall", "Chung", "Hài lòng?", True, "")},
         _survey_versions,
         [
             ({"title": ""}, "Vui lòng điền mục này."),
             ({"title": "t" * 256}, "Tối đa 255 ký tự."),
             ({"scale": "7"}, "Thang đo là 5 hoặc 3 mức."),
-            ({"criteria": ""}, "Kiểm tra các dòng tiêu chí"),
-            ({"criteria": "overall | Chung | Hài lòng? | có | nowhere"}, "Kiểm tra các dòng tiêu chí"),
-            ({"reasons": "wait\nwait | Chờ"}, "Kiểm tra các dòng lý do"),
+            ({"criteria-0-question": ""}, "Vui lòng điền mục này."),
+            ({"criteria-0-sipas_element": "nowhere"}, "Chọn một yếu tố SIPAS trong danh sách."),
+            ({"reasons-0-label": "Chờ", "reasons-1-label": "chờ"}, "Nhãn này trùng với một dòng khác."),
         ],
     ),
     "period": (
@@ -971,8 +980,8 @@ BAD_INPUT = {
         {"code": "2031", "name": "Đợt 2031", "start_date": "2031-01-01", "end_date": "2031-12-31"},
         _periods,
         [
-            ({"start_date": "9999-99-99"}, "Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
-            ({"end_date": "9999-12-31"}, "Ngày phải từ 2000-01-01 đến 2100-12-31."),
+            ({"start_date": "9999-99-99"}, "Ngày không hợp lệ: dùng dạng ngày/tháng/năm, ví dụ 31/12/2024."),
+            ({"end_date": "9999-12-31"}, "Ngày phải từ 01/01/2000 đến 31/12/2100."),
             ({"start_date": ""}, "Vui lòng điền mục này."),
             ({"end_date": "2030-12-31"}, "Ngày kết thúc phải sau ngày bắt đầu."),
             ({"code": "2023-2024"}, "Mã đợt này đã có."),
@@ -986,8 +995,8 @@ BAD_INPUT = {
         {"kind": "so_ket", "name": "Sơ kết", "due_date": "2024-01-15"},
         _milestones,
         [
-            ({"due_date": "2024-02-30"}, "Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
-            ({"due_date": "9999-99-99"}, "Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
+            ({"due_date": "2024-02-30"}, "Ngày không hợp lệ: dùng dạng ngày/tháng/năm, ví dụ 31/12/2024."),
+            ({"due_date": "9999-99-99"}, "Ngày không hợp lệ: dùng dạng ngày/tháng/năm, ví dụ 31/12/2024."),
             ({"kind": "party"}, "Chọn một loại mốc trong danh sách."),
             ({"name": ""}, "Vui lòng điền mục này."),
         ],
@@ -1150,13 +1159,19 @@ def test_the_audit_page_says_who_did_what_and_what_changed(demo):
     office = demo.test_client()
     login_as(office, "province_admin")
     html = office.get("/admin/audit").get_data(as_text=True)
-    renamed = re.search(r'<td class="who">hoian</td>\s*<td>point.rename</td><td>H-HOIAN-P1</td>(.*?)</tr>', html, re.S)
+    renamed = re.search(
+        r'<td class="who">hoian</td>\s*<td class="sentence">hoian đã đổi tên điểm tiếp nhận '
+        r"&lt;b&gt;Quầy&lt;/b&gt; &amp; 1 \(H-HOIAN-P1\)</td>(.*?)</tr>",
+        html,
+        re.S,
+    )
     assert renamed, "the rename is listed with its actor"
-    assert "<li>name: Bộ phận tiếp công dân → &lt;b&gt;Quầy&lt;/b&gt; &amp; 1</li>" in renamed.group(1)
+    assert "<li>Tên: Bộ phận tiếp công dân → &lt;b&gt;Quầy&lt;/b&gt; &amp; 1</li>" in renamed.group(1)
     assert "<b>Quầy</b>" not in html
-    assert re.search(r'<td class="who">máy Quầy 1</td>\s*<td>device.pair</td>', html)
-    assert re.search(r'<td class="who">dòng lệnh</td>\s*<td>user.create</td><td>xem-hoian</td>', html)
-    assert "<li>role: viewer</li>" in html
+    assert re.search(r'<td class="who">máy Quầy 1</td>\s*<td class="sentence">máy Quầy 1 đã được ghép với', html)
+    created = r'<td class="who">Hệ thống</td>\s*<td class="sentence">Hệ thống đã tạo tài khoản xem-hoian</td>'
+    assert re.search(created, html)
+    assert "<li>Vai trò: Chỉ xem</li>" in html
 
 
 def test_pairing_an_inactive_point_is_refused_on_the_devices_page(demo):

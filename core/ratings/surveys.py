@@ -3,7 +3,7 @@ and activating one makes every kiosk and QR page use it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,7 @@ from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import SIPAS_ELEMENTS, Criterion, Reason, Survey
 from core.ratings.scoring import SCALES
+from core.text import fold, slugify
 
 CODE_LENGTH = Criterion.__table__.c.code.type.length
 LABEL_LENGTH = Criterion.__table__.c.label.type.length
@@ -25,6 +26,8 @@ SURVEY_ITEMS = (None, 5, 6)
 
 @dataclass(frozen=True)
 class CriterionSpec:
+    # Empty for a new criterion: create_version makes one from the label. An existing criterion
+    # keeps its code across versions, so reports compare it over time.
     code: str
     label: str
     question: str
@@ -32,25 +35,54 @@ class CriterionSpec:
     sipas_element: str | None = None
     # The plan item the criterion measures on the score sheet: 5 (reception) or 6 (office and staff).
     plan_item: int | None = None
+    # None: carried over from the base version's criterion of the same code; "" clears it.
+    label_en: str | None = None
+    question_en: str | None = None
 
 
 @dataclass(frozen=True)
 class ReasonSpec:
     code: str
     label: str
+    label_en: str | None = None
 
 
 def active_survey() -> Survey | None:
     return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id.desc()))
 
 
-def _criterion_problem(spec: CriterionSpec, codes: list[str]) -> str | None:
+def with_codes(specs: list, fallback: str) -> list:
+    """The specs, those without a code given one made from their Vietnamese label ("Thái độ cán
+    bộ" → "thai-do-can-bo"), unique among the list's codes (a "-2" suffix when needed)."""
+    taken = {spec.code for spec in specs if spec.code}
+    coded = []
+    for spec in specs:
+        if not spec.code:
+            base = slugify(spec.label, CODE_LENGTH - 4) or fallback
+            code, number = base, 2
+            while code in taken:
+                code, number = f"{base}-{number}", number + 1
+            taken.add(code)
+            spec = replace(spec, code=code)
+        coded.append(spec)
+    return coded
+
+
+def _same_label(spec, specs: list) -> bool:
+    return sum(fold(other.label).strip() == fold(spec.label).strip() for other in specs) > 1
+
+
+def _criterion_problem(spec: CriterionSpec, codes: list[str], specs: list[CriterionSpec]) -> str | None:
     if not spec.code or len(spec.code) > CODE_LENGTH or codes.count(spec.code) > 1:
         return f"a unique code of 1 to {CODE_LENGTH} characters"
     if not spec.label or not spec.question or len(spec.label) > LABEL_LENGTH:
         return f"a label (at most {LABEL_LENGTH}) and a question"
+    if _same_label(spec, specs):
+        return "a label no other criterion has"
     if len(spec.question) > QUESTION_LENGTH:
         return f"a question of at most {QUESTION_LENGTH} characters"
+    if len(spec.label_en or "") > LABEL_LENGTH or len(spec.question_en or "") > QUESTION_LENGTH:
+        return f"an English label of at most {LABEL_LENGTH} and question of at most {QUESTION_LENGTH} characters"
     if spec.plan_item not in SURVEY_ITEMS:
         return "plan item 5 (reception quality), 6 (office and staff) or none"
     if spec.sipas_element and spec.sipas_element not in SIPAS_ELEMENTS:
@@ -58,18 +90,20 @@ def _criterion_problem(spec: CriterionSpec, codes: list[str]) -> str | None:
     return None
 
 
-def _reason_problem(spec: ReasonSpec, codes: list[str]) -> str | None:
+def _reason_problem(spec: ReasonSpec, codes: list[str], specs: list[ReasonSpec]) -> str | None:
     if not spec.code or len(spec.code) > CODE_LENGTH or codes.count(spec.code) > 1:
         return f"a unique code of 1 to {CODE_LENGTH} characters"
-    if not spec.label or len(spec.label) > LABEL_LENGTH:
+    if not spec.label or len(spec.label) > LABEL_LENGTH or len(spec.label_en or "") > LABEL_LENGTH:
         return f"a label of 1 to {LABEL_LENGTH} characters"
+    if _same_label(spec, specs):
+        return "a label no other reason has"
     return None
 
 
 def _first_problem(specs: list, check) -> str | None:
     codes = [spec.code for spec in specs]
     for number, spec in enumerate(specs, start=1):
-        problem = check(spec, codes)
+        problem = check(spec, codes, specs)
         if problem:
             return f"line {number}: {problem}"
     return None
@@ -93,7 +127,10 @@ def _check_specs(criteria: list[CriterionSpec], reasons: list[ReasonSpec]) -> di
 def create_version(
     actor: Actor, base: Survey, *, title: str, levels: int, criteria: list[CriterionSpec], reasons: list[ReasonSpec]
 ) -> Survey:
-    """A new, inactive version of `base`'s survey; English texts carry over by code."""
+    """A new, inactive version of `base`'s survey. New criteria and reasons get codes made from
+    their labels; English texts not given carry over by code."""
+    criteria = with_codes(criteria, "tieu-chi")
+    reasons = with_codes(reasons, "ly-do")
     fields = _check_specs(criteria, reasons)
     if not title or len(title) > TITLE_LENGTH:
         fields["title"] = f"1 to {TITLE_LENGTH} characters"
@@ -110,8 +147,8 @@ def create_version(
             code=spec.code,
             label=spec.label,
             question=spec.question,
-            label_en=old_criteria[spec.code].label_en if spec.code in old_criteria else "",
-            question_en=old_criteria[spec.code].question_en if spec.code in old_criteria else "",
+            label_en=_english(spec.label_en, old_criteria.get(spec.code), "label_en"),
+            question_en=_english(spec.question_en, old_criteria.get(spec.code), "question_en"),
             required=spec.required,
             sipas_element=spec.sipas_element or None,
             plan_item=spec.plan_item,
@@ -123,7 +160,7 @@ def create_version(
         Reason(
             code=spec.code,
             label=spec.label,
-            label_en=old_reasons[spec.code].label_en if spec.code in old_reasons else "",
+            label_en=_english(spec.label_en, old_reasons.get(spec.code), "label_en"),
             position=position,
         )
         for position, spec in enumerate(reasons)
@@ -142,6 +179,12 @@ def create_version(
         },
     )
     return survey
+
+
+def _english(given: str | None, old: Criterion | Reason | None, attribute: str) -> str:
+    if given is not None:
+        return given
+    return getattr(old, attribute) if old is not None else ""
 
 
 def activate(actor: Actor, survey: Survey) -> Survey:
