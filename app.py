@@ -7,6 +7,7 @@ import secrets
 
 from flask import Flask, abort, current_app, jsonify, render_template, request, session
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -77,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.purge_contacts)
     app.cli.add_command(core_cli.purge_personal_data)
     app.cli.add_command(core_cli.deliver_notifications)
+    app.cli.add_command(core_cli.run_exports)
     for command in competition_cli.COMMANDS:
         app.cli.add_command(command)
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -155,18 +157,19 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return render_template("errors/error.html", status=status, message=message), status
 
 
+# Marked with _l so that the catalog holds them; read in the request's language.
 ERROR_MESSAGES = {
-    400: "Yêu cầu không hợp lệ.",
-    401: "Cần đăng nhập hoặc mã truy cập hợp lệ.",
-    403: "Bạn không có quyền xem trang này.",
-    404: "Không tìm thấy trang này.",
-    405: "Phương thức không được hỗ trợ.",
-    410: "Mã này đã được dùng hoặc đã hết hạn.",
-    413: "Dữ liệu gửi lên quá lớn.",
-    422: "Dữ liệu không hợp lệ.",
-    429: "Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.",
-    500: "Đã có lỗi xảy ra. Vui lòng thử lại.",
-    503: "Dịch vụ tạm thời gián đoạn.",
+    400: _l("Yêu cầu không hợp lệ."),
+    401: _l("Cần đăng nhập hoặc mã truy cập hợp lệ."),
+    403: _l("Bạn không có quyền xem trang này."),
+    404: _l("Không tìm thấy trang này."),
+    405: _l("Phương thức không được hỗ trợ."),
+    410: _l("Mã này đã được dùng hoặc đã hết hạn."),
+    413: _l("Dữ liệu gửi lên quá lớn."),
+    422: _l("Dữ liệu không hợp lệ."),
+    429: _l("Quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."),
+    500: _l("Đã có lỗi xảy ra. Vui lòng thử lại."),
+    503: _l("Dịch vụ tạm thời gián đoạn."),
 }
 
 
@@ -175,7 +178,7 @@ def _register_errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         transactions.abandon()
         status = exc.code or 500
-        message = _(ERROR_MESSAGES.get(status, exc.name))
+        message = str(ERROR_MESSAGES[status]) if status in ERROR_MESSAGES else exc.name
         response = error_response(status, exc.name.lower().replace(" ", "_"), message)
         if status == 429 and getattr(exc, "retry_after", None):
             response[0].headers["Retry-After"] = str(exc.retry_after)
@@ -200,7 +203,7 @@ def _register_errors(app: Flask) -> None:
             transactions.abandon()
         except Exception:  # the connection is gone; the pool replaces it at the next checkout
             app.logger.warning("rollback failed after a database error")
-        response = error_response(503, "unavailable", _(ERROR_MESSAGES[503]))
+        response = error_response(503, "unavailable", str(ERROR_MESSAGES[503]))
         response[0].headers["Retry-After"] = "30"
         return response
 
@@ -208,7 +211,7 @@ def _register_errors(app: Flask) -> None:
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")
         transactions.abandon()
-        return error_response(500, "internal_error", _(ERROR_MESSAGES[500]))
+        return error_response(500, "internal_error", str(ERROR_MESSAGES[500]))
 
 
 def guard_request() -> None:

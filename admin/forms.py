@@ -22,7 +22,10 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FieldList,
     FloatField,
+    FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectChoice,
@@ -41,13 +44,17 @@ from wtforms.validators import (
     Regexp,
     StopValidation,
 )
+from wtforms.widgets import TextInput
 
+from admin.formatting import SIPAS_LABELS, UNIT_KIND_LABELS
 from core.cases import calendar as case_calendar
 from core.cases import reminders
 from core.cases.operations import ANSWER_LENGTH, ASSIGNEE_LENGTH, REASON_LENGTH, TRANSITIONS
 from core.competition import inputs as competition_inputs
 from core.competition import reviews as competition_reviews
 from core.competition.settings import ITEM4_MODES
+from core.dates import INPUT_PATTERN, PLACEHOLDER, parse_date, shown_date
+from core.dates import SHOWN as SHOWN_DATE
 from core.errors import ValidationFailed
 from core.forms import GuardedForm
 from core.inputs import EARLIEST, LATEST, clean_text, in_calendar
@@ -58,6 +65,7 @@ from core.models import (
     CONTACT_METHODS,
     DECISIONS,
     MANUAL_CHANNELS,
+    SIPAS_ELEMENTS,
     STAGES,
     Case,
 )
@@ -65,6 +73,7 @@ from core.org import accounts, devices, periods, points, units
 from core.org.imports import GROUP_COLUMNS, UNIT_COLUMNS
 from core.ratings import alerts, surveys
 from core.ratings.surveys import CriterionSpec, ReasonSpec
+from core.text import fold
 from core.timeutil import LOCAL_TZ
 
 REQUIRED = _l("Vui lòng điền mục này.")
@@ -72,7 +81,8 @@ TOO_LONG = _l("Tối đa %(max)d ký tự.")
 NOT_USABLE = _l("Giá trị này chưa dùng được, xem chi tiết bên dưới.")
 # Printing slips is a counter task: a few hundred at a time (the core allows larger batches).
 MAX_SLIPS = 500
-YES_WORDS = ("có", "co", "yes", "x", "1", "bắt buộc")
+# Rows of the survey editor: a questionnaire a citizen answers in 30 seconds has a handful.
+MAX_SURVEY_ROWS = 40
 
 
 def _strip(value):
@@ -96,7 +106,7 @@ class InCalendar:
 
     def __call__(self, form, field) -> None:
         if field.data is not None and not in_calendar(field.data):
-            raise StopValidation(self.message % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
+            raise StopValidation(self.message % {"first": shown_date(EARLIEST), "last": shown_date(LATEST)})
 
 
 def text_field(label, max_length: int, *, required: bool = True) -> StringField:
@@ -123,16 +133,40 @@ class BlankIsMissing:
         super().process_formdata(valuelist)
 
 
+def date_input_attributes(placeholder: str = PLACEHOLDER) -> dict[str, str]:
+    """A text box for a date: a browser's date picker follows the browser's language (mm/dd/yyyy
+    in an English one), a text box shows dd/mm/yyyy to everyone. static/admin/dates.js helps typing."""
+    return {"inputmode": "numeric", "placeholder": placeholder, "autocomplete": "off", "data-date-input": ""}
+
+
 class LocalDateField(BlankIsMissing, DateField):
-    """A YYYY-MM-DD date within the service's calendar."""
+    """THE date field of the admin forms: typed dd/mm/yyyy (ISO yyyy-mm-dd accepted too), parsed by
+    `core.dates.parse_date` like the report filters, within the service's calendar."""
+
+    widget = TextInput()
 
     def __init__(self, label, **kwargs):
+        render_kw = {**date_input_attributes(), "pattern": INPUT_PATTERN, **kwargs.pop("render_kw", {})}
         super().__init__(
             label,
             validators=[InputRequired(message=REQUIRED), InCalendar()],
-            invalid_value_message=_l("Ngày không hợp lệ: dùng dạng năm-tháng-ngày."),
+            format=SHOWN_DATE,
+            invalid_value_message=_l("Ngày không hợp lệ: dùng dạng ngày/tháng/năm, ví dụ 31/12/2024."),
+            render_kw=render_kw,
             **kwargs,
         )
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = parse_date(" ".join(valuelist))
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_value_message) from None
+
+
+VietnameseDateField = LocalDateField
 
 
 class AdminForm(GuardedForm):
@@ -219,13 +253,6 @@ class PasswordForm(AdminForm):
     )
 
 
-ROLE_LABELS = {
-    "province_admin": _l("Văn phòng Thanh tra tỉnh"),
-    "unit_manager": _l("Lãnh đạo đơn vị"),
-    "viewer": _l("Chỉ xem"),
-}
-
-
 class UserForm(AdminForm):
     """A new account; `role.choices` are set per request to the roles the caller may grant."""
 
@@ -265,7 +292,12 @@ class UnitForm(AdminForm):
         "kind": _l("Loại đơn vị không hợp lệ."),
     }
     name = text_field(_l("Tên"), UNIT_COLUMNS["name"])
-    kind = code_field(_l("Loại"), units.KIND_LENGTH)
+    # Choices: the known kinds, plus a unit's own kind if an import brought another (set per request).
+    kind = SelectField(
+        _l("Loại đơn vị"),
+        choices=[SelectChoice(kind, UNIT_KIND_LABELS[kind]) for kind in units.UNIT_KINDS],
+        invalid_choice_message=_l("Loại đơn vị không hợp lệ."),
+    )
     parent = code_field(_l("Đơn vị cấp trên"), UNIT_COLUMNS["parent"], required=False)
     group = code_field(_l("Khối, cụm thi đua"), UNIT_COLUMNS["group"], required=False)
 
@@ -330,7 +362,7 @@ class PairingForm(ActionForm):
     core_messages: ClassVar = {"point": _l("Điểm tiếp nhận này đã ngừng hoạt động: không ghép máy mới được.")}
 
 
-# --- Surveys ---------------------------------------------------------------------------------
+# --- Text boxes of lines ----------------------------------------------------------------------
 
 
 def _lines(text_value: str) -> list[list[str]]:
@@ -356,39 +388,103 @@ class _LinesField(TextAreaField):
         return "\n".join(self.line(spec) for spec in self.data or ())
 
 
-class CriteriaField(_LinesField):
-    """`code | label | question | required (có/không) | SIPAS element | plan item (5, 6 or empty)`,
-    a line per criterion."""
+# --- Surveys ---------------------------------------------------------------------------------
 
-    def parse(self, parts: list[str]) -> CriterionSpec:
-        code_, label, question, required, element, item = (parts + [""] * 6)[:6]
-        # Not a number: passed on as is, so the core refuses it by name.
-        plan_item = int(item) if item.isdigit() and len(item) < 3 else (item or None)
-        return CriterionSpec(code_, label, question, required.lower() in YES_WORDS, element or None, plan_item)
-
-    def line(self, spec: CriterionSpec) -> str:
-        required = "có" if spec.required else "không"
-        item = str(spec.plan_item) if spec.plan_item else ""
-        return " | ".join([spec.code, spec.label, spec.question, required, spec.sipas_element or "", item])
+PLAN_ITEM_LABELS = {
+    None: _l("Không tính vào bảng điểm thi đua"),
+    5: _l("Mục 5: Chất lượng tiếp dân"),
+    6: _l("Mục 6: Công sở và cán bộ"),
+}
+DUPLICATE_LABEL = _l("Nhãn này trùng với một dòng khác.")
 
 
-class ReasonsField(_LinesField):
-    """`code | label`, a line per reason."""
+def _plan_item(value):
+    """The select's value as the core's plan item; anything else passes on for the choice check."""
+    if value in (None, "", "None"):
+        return None
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 3 else value
 
-    def parse(self, parts: list[str]) -> ReasonSpec:
-        return ReasonSpec(parts[0], " | ".join(parts[1:]))
 
-    def line(self, spec: ReasonSpec) -> str:
-        return f"{spec.code} | {spec.label}"
+def _given(field) -> str | None:
+    """An English text as posted ("" clears it); None when the field was not posted at all, which
+    the core reads as "keep the previous version's"."""
+    return (field.data or "") if field.raw_data else None
+
+
+class _Row(GuardedForm):
+    """A row of the survey editor (a criterion or a reason); the CSRF token is the outer form's."""
+
+    class Meta:
+        csrf = False
+
+    # Hidden from the person: empty for a new row (the core makes one from the label), kept for an
+    # existing one so its answers stay comparable across versions.
+    code = HiddenField(filters=[_strip])
+
+
+class CriterionRow(_Row):
+    label = text_field(_l("Nhãn ngắn (tiếng Việt)"), surveys.LABEL_LENGTH)
+    label_en = text_field(_l("Nhãn ngắn (tiếng Anh)"), surveys.LABEL_LENGTH, required=False)
+    question = text_field(_l("Câu hỏi (tiếng Việt)"), surveys.QUESTION_LENGTH)
+    question_en = text_field(_l("Câu hỏi (tiếng Anh)"), surveys.QUESTION_LENGTH, required=False)
+    sipas_element = SelectField(
+        _l("Yếu tố SIPAS"),
+        choices=[SelectChoice("", _l("Không gắn yếu tố SIPAS"))]
+        + [SelectChoice(code, SIPAS_LABELS[code]) for code in SIPAS_ELEMENTS],
+        invalid_choice_message=_l("Chọn một yếu tố SIPAS trong danh sách."),
+    )
+    plan_item = SelectField(
+        _l("Đo mục nào của bảng điểm thi đua"),
+        coerce=_plan_item,
+        choices=[SelectChoice("" if item is None else str(item), label) for item, label in PLAN_ITEM_LABELS.items()],
+        invalid_choice_message=_l("Chọn một mục trong danh sách."),
+    )
+    required = BooleanField(_l("Bắt buộc trả lời"))
+
+    def spec(self) -> CriterionSpec:
+        return CriterionSpec(
+            self.code.data or "",
+            self.label.data or "",
+            self.question.data or "",
+            bool(self.required.data),
+            self.sipas_element.data or None,
+            self.plan_item.data,
+            _given(self.label_en),
+            _given(self.question_en),
+        )
+
+
+class ReasonRow(_Row):
+    label = text_field(_l("Lý do (tiếng Việt)"), surveys.LABEL_LENGTH)
+    label_en = text_field(_l("Lý do (tiếng Anh)"), surveys.LABEL_LENGTH, required=False)
+
+    def spec(self) -> ReasonSpec:
+        return ReasonSpec(self.code.data or "", self.label.data or "", _given(self.label_en))
+
+
+def _mark_duplicate_labels(rows) -> bool:
+    """A label used twice is marked on its second row; True when none is."""
+    seen: set[str] = set()
+    clean = True
+    for row in rows:
+        key = fold(row.form.label.data or "").strip()
+        if key and key in seen:
+            row.form.label.errors = [*row.form.label.errors, DUPLICATE_LABEL]
+            clean = False
+        seen.add(key)
+    return clean
 
 
 class SurveyForm(AdminForm):
+    """The survey editor: criteria and reasons as rows (add, remove and move them with the rows'
+    buttons, which re-render the form without saving: no JavaScript needed)."""
+
     core_messages: ClassVar = {
         "criteria": _l(
-            "Kiểm tra các dòng tiêu chí: mỗi dòng cần mã (không trùng), nhãn và câu hỏi, yếu tố SIPAS hợp lệ; "
+            "Kiểm tra các tiêu chí: mỗi tiêu chí cần nhãn (không trùng) và câu hỏi; "
             "cần ít nhất một tiêu chí bắt buộc (câu chính)."
         ),
-        "reasons": _l("Kiểm tra các dòng lý do: mỗi dòng cần mã (không trùng) và nhãn."),
+        "reasons": _l("Kiểm tra các lý do: mỗi lý do cần nhãn, không trùng nhau."),
     }
     title = text_field(_l("Tiêu đề"), surveys.TITLE_LENGTH)
     scale = SelectField(
@@ -400,8 +496,30 @@ class SurveyForm(AdminForm):
         ],
         invalid_choice_message=_l("Thang đo là 5 hoặc 3 mức."),
     )
-    criteria = CriteriaField(_l("Tiêu chí, mỗi dòng: mã | nhãn | câu hỏi | bắt buộc (có/không) | yếu tố SIPAS"))
-    reasons = ReasonsField(_l("Lý do chưa hài lòng, mỗi dòng: mã | nhãn"))
+    # The button pressed: "save", or a change of the rows ("add-criteria", "remove-reasons-2"...).
+    action = StringField()
+    criteria = FieldList(FormField(CriterionRow), label=_l("Tiêu chí"), max_entries=MAX_SURVEY_ROWS)
+    reasons = FieldList(FormField(ReasonRow), label=_l("Lý do chưa hài lòng"), max_entries=MAX_SURVEY_ROWS)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        valid = _mark_duplicate_labels(self.criteria) and valid
+        valid = _mark_duplicate_labels(self.reasons) and valid
+        if not self.criteria.entries:
+            self.criteria.errors.append(_l("Phiếu cần ít nhất một tiêu chí: bấm “Thêm tiêu chí”."))
+            valid = False
+        elif not any(row.form.required.data for row in self.criteria):
+            self.criteria.errors.append(
+                _l("Đánh dấu “Bắt buộc trả lời” cho ít nhất một tiêu chí (câu hỏi chính của phiếu).")
+            )
+            valid = False
+        return valid
+
+    def criterion_specs(self) -> list[CriterionSpec]:
+        return [row.form.spec() for row in self.criteria]
+
+    def reason_specs(self) -> list[ReasonSpec]:
+        return [row.form.spec() for row in self.reasons]
 
 
 # --- Competition periods ---------------------------------------------------------------------
@@ -510,19 +628,33 @@ class InCalendarMoment:
 
     def __call__(self, form, field) -> None:
         if field.data is not None and not in_calendar(field.data.date()):
-            raise StopValidation(InCalendar.message % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
+            raise StopValidation(InCalendar.message % {"first": shown_date(EARLIEST), "last": shown_date(LATEST)})
 
 
 class LocalDateTimeField(BlankIsMissing, DateTimeLocalField):
-    """A date and time typed in local time (Asia/Ho_Chi_Minh): `data` is an aware datetime."""
+    """A date and time typed in local time (Asia/Ho_Chi_Minh): `data` is an aware datetime. Typed
+    "dd/mm/yyyy hh:mm" in a text box (like LocalDateField); ISO forms are accepted too."""
+
+    widget = TextInput()
 
     def __init__(self, label, **kwargs):
+        render_kw = {**date_input_attributes("dd/mm/yyyy hh:mm"), **kwargs.pop("render_kw", {})}
         super().__init__(
             label,
             validators=[InputRequired(message=REQUIRED), InCalendarMoment()],
-            format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+            format=[
+                "%d/%m/%Y %H:%M",
+                "%d/%m/%Y %H:%M:%S",
+                "%Y-%m-%dT%H:%M",
+                "%Y-%m-%dT%H:%M:%S",
+                "%Y-%m-%d %H:%M",
+                "%Y-%m-%d %H:%M:%S",
+            ],
             tz=LOCAL_TZ,
-            invalid_value_message=_l("Ngày giờ không hợp lệ: dùng dạng năm-tháng-ngày giờ:phút."),
+            invalid_value_message=_l(
+                "Ngày giờ không hợp lệ: dùng dạng ngày/tháng/năm giờ:phút, ví dụ 31/12/2024 14:30."
+            ),
+            render_kw=render_kw,
             **kwargs,
         )
 
@@ -1041,8 +1173,8 @@ class CompetitionSettingsForm(AdminForm):
 
 
 COMPETITION_IMPORT_KINDS = [
-    SelectChoice("assessments", _l("Số liệu mục 1–3 đã thẩm định (period,unit,item,value,note)")),
-    SelectChoice("dossiers", _l("Hồ sơ một cửa cho mục 3 (unit,period,on_time,late)")),
+    SelectChoice("assessments", _l("Số liệu mục 1–3 đã thẩm định")),
+    SelectChoice("dossiers", _l("Hồ sơ một cửa cho mục 3")),
 ]
 
 

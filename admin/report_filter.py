@@ -1,5 +1,6 @@
 """What a report covers, read from the URL: the one `from`/`to` parser (report pages, exports,
-charts and the JSON API alike), a competition period, and a unit of the caller's scope."""
+charts and the JSON API alike), a competition period, and a unit of the caller's scope. Dates are
+typed dd/mm/yyyy in the filter form; links and the API carry ISO yyyy-mm-dd; both are read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from flask import abort, g, request
 from flask_babel import lazy_gettext as _l
 
+from core.dates import parse_date
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.inputs import EARLIEST, LATEST, in_calendar
@@ -61,9 +63,9 @@ def _date_arg(name: str, fields: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
-        parsed = date.fromisoformat(value)
+        parsed = parse_date(value)
     except ValueError:
-        fields[name] = "must be a date YYYY-MM-DD"
+        fields[name] = "must be a date DD/MM/YYYY (or YYYY-MM-DD)"
         return None
     if not in_calendar(parsed):
         fields[name] = f"must be between {EARLIEST} and {LATEST}"
@@ -79,7 +81,7 @@ def date_range(period: CompetitionPeriod | None = None) -> tuple[date, date]:
     first, last = _date_arg("from", fields), _date_arg("to", fields)
     if fields:
         raise ValidationFailed(
-            _l("Khoảng thời gian không hợp lệ: ngày theo dạng năm-tháng-ngày, từ năm 2000 đến năm 2100."), fields
+            _l("Khoảng thời gian không hợp lệ: ngày theo dạng ngày/tháng/năm, từ năm 2000 đến năm 2100."), fields
         )
     if period is not None:
         first, last = period.start_date, period.end_date

@@ -3,10 +3,12 @@ always for the filter's scope (the caller's units, or one unit of them)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, g, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
@@ -15,7 +17,7 @@ from admin.formatting import WEEKDAY_LABELS
 from admin.report_filter import ReportFilter, report_filter, unit_tree
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.models import CompetitionGroup, CompetitionPeriod, Milestone, Point, Unit
+from core.models import CompetitionGroup, CompetitionPeriod, Criterion, Milestone, Point, Reason, Survey, Unit
 from core.reporting import exports
 from core.reporting import queries as reports
 from core.reporting.labels import CHANNEL_NAMES
@@ -41,8 +43,22 @@ def min_sample() -> int:
 
 
 def criteria_columns() -> list[tuple[str, str]]:
+    """(code, Vietnamese label) in the report order: the columns of the exported documents."""
     labels = reports.criterion_labels()
     return [(code, labels.get(code, code)) for code in reports.criterion_order()]
+
+
+def _labels_in_english(model) -> dict[str, str]:
+    # The active survey's wins (ordered last); an empty English label falls back to Vietnamese.
+    rows = db.session.execute(sa.select(model.code, model.label_en).join(Survey).order_by(Survey.active, Survey.id))
+    return {code: label for code, label in rows if label}
+
+
+def shown_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """({criterion code: label}, {reason code: label}) in the reader's language, for the screens."""
+    if str(get_locale() or "vi").startswith("vi"):
+        return {}, {}
+    return _labels_in_english(Criterion), _labels_in_english(Reason)
 
 
 def milestones_for(f: ReportFilter) -> list[tuple[str, str]]:
@@ -102,9 +118,14 @@ def collect(view: str, f: ReportFilter):
     return queries[view](f.first, f.last, f.scope)
 
 
+def group_names() -> dict[str, str]:
+    """{group code: group name}: what a person reads where the data holds a group's code."""
+    return dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
+
+
 def table_for(view: str, data) -> exports.Table:
     if view in ("units", "ranking"):
-        table = exports.unit_table(data, criteria_columns())
+        table = exports.unit_table(data, criteria_columns(), group_names())
         if view == "ranking":
             table.title = "Xếp hạng"
         return table
@@ -120,13 +141,16 @@ def table_for(view: str, data) -> exports.Table:
 
 def _context(f: ReportFilter, view: str | None = None) -> dict:
     periods = db.session.scalars(sa.select(CompetitionPeriod).order_by(CompetitionPeriod.start_date.desc()))
+    criterion_names, reason_names = shown_labels()
     return {
         "f": f,
         "view": view,
         "views": VIEWS,
         "periods": list(periods),
         "tree": unit_tree(g.scope),
-        "criteria": criteria_columns(),
+        "criteria": [(code, criterion_names.get(code, label)) for code, label in criteria_columns()],
+        "criterion_names": criterion_names,
+        "reason_names": reason_names,
         "min_sample": min_sample(),
     }
 
@@ -178,7 +202,7 @@ def _view_extras(view: str, f: ReportFilter, data) -> dict:
     if view == "trend":
         extra["milestones"] = milestones_for(f)
     if view in ("units", "ranking"):
-        extra["groups"] = dict(db.session.execute(sa.select(CompetitionGroup.code, CompetitionGroup.name)).all())
+        extra["groups"] = group_names()
     if view == "ranking":
         query = sa.select(Unit.code)
         if f.scope is not None:
@@ -216,7 +240,17 @@ def _draw(charts, name: str, fmt: str, f: ReportFilter) -> bytes:
         return charts.render(charts.draw_units, fmt, rows, min_sample(), width=8, height=charts.units_height(len(rows)))
     if name == "heatmap":
         return charts.render(charts.draw_heatmap, fmt, collect("heatmap", f), width=9, height=3.6)
-    return charts.render(getattr(charts, f"draw_{name}"), fmt, collect(name, f))
+    data = collect(name, f)
+    if name in ("criteria", "reasons"):
+        data = _in_readers_language(name, data)
+    return charts.render(getattr(charts, f"draw_{name}"), fmt, data)
+
+
+def _in_readers_language(view: str, rows: list) -> list:
+    """Criterion or reason rows with their labels in the reader's language (as the screens show them)."""
+    criteria, reasons = shown_labels()
+    labels = criteria if view == "criteria" else reasons
+    return [dataclasses.replace(row, label=labels.get(row.code, row.label)) for row in rows]
 
 
 @bp.get("/admin/charts/<name>.<fmt>")
@@ -228,7 +262,8 @@ def chart(name: str, fmt: str):
         abort(404)
     f = report_filter()
     version = reports.answers_version(f.scope)
-    key = (name, fmt, f.first, f.last, f.period.code if f.period else None, f.scope_key, version)
+    locale = str(get_locale() or "vi")
+    key = (name, fmt, locale, f.first, f.last, f.period.code if f.period else None, f.scope_key, version)
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.if_none_match.contains(etag):
         response = Response(status=304)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from admin import bp
 from admin.access import access, get_or_404, scoped_units
+from admin.formatting import UNIT_KIND_LABELS
 from admin.forms import GroupForm, ImportForm, UnitForm
 from admin.report_filter import unit_tree
 from core.extensions import db
 from core.models import CompetitionGroup, Point, Unit
+from core.org import units
 from core.org.imports import ImportFailed, import_groups, import_points, import_units
 from core.org.units import save_group, update_unit
 
@@ -23,6 +26,7 @@ def _units_page(form: ImportForm, import_errors: list[str] = ()):
     counts = dict(db.session.execute(sa.select(Point.unit_id, sa.func.count(Point.id)).group_by(Point.unit_id)).all())
     return render_template(
         "admin/units.html",
+        kind_labels=UNIT_KIND_LABELS,
         tree=unit_tree(None),
         counts=counts,
         form=form,
@@ -50,6 +54,9 @@ def unit_edit(unit_id: int):
             "group": unit.group.code if unit.group else "",
         }
     )
+    if unit.kind not in units.UNIT_KINDS:
+        # A kind an import brought stays choosable for its unit, shown as it is stored.
+        form.kind.choices = [*form.kind.choices, SelectChoice(unit.kind, unit.kind)]
     saved = form.submit(
         lambda: update_unit(
             g.actor,

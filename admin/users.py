@@ -12,7 +12,8 @@ from wtforms import SelectChoice
 
 from admin import bp
 from admin.access import access, get_or_404, posted_action, require_scope, scoped_units
-from admin.forms import ROLE_LABELS, EmailForm, PasswordForm, TokenForm, UserForm
+from admin.formatting import ROLE_LABELS
+from admin.forms import EmailForm, PasswordForm, TokenForm, UserForm
 from core.extensions import db
 from core.models import ApiToken, User
 from core.org.accounts import (

@@ -68,6 +68,19 @@ def from_environment(instance_path: str) -> dict:
         "EVIDENCE_MAX_BYTES": _int("EVIDENCE_MAX_BYTES", 5 * 1024 * 1024),
         # Where evidence files are kept (by generated names); back it up with the database.
         "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR") or os.path.join(instance_path, "evidence"),
+        # Files built by `flask run-exports` (generated names), deleted EXPORT_KEEP_HOURS after they are ready.
+        "EXPORT_DIR": os.environ.get("EXPORT_DIR") or os.path.join(instance_path, "exports"),
+        "EXPORT_KEEP_HOURS": _int("EXPORT_KEEP_HOURS", 24),
+        # Printed documents (Nghị định 30/2020/NĐ-CP): who issues and signs them, where, and for whom.
+        "DOCUMENT_ISSUER_PARENT": os.environ.get("DOCUMENT_ISSUER_PARENT", "UBND TỈNH QUẢNG NAM"),
+        "DOCUMENT_ISSUER": os.environ.get("DOCUMENT_ISSUER", "THANH TRA TỈNH"),
+        "DOCUMENT_PLACE": os.environ.get("DOCUMENT_PLACE", "Quảng Nam"),
+        "DOCUMENT_SYMBOL": os.environ.get("DOCUMENT_SYMBOL", "TTr"),
+        "DOCUMENT_SIGNER_TITLE": os.environ.get("DOCUMENT_SIGNER_TITLE", "CHÁNH THANH TRA"),
+        "DOCUMENT_SIGNER_NAME": os.environ.get("DOCUMENT_SIGNER_NAME", ""),
+        "DOCUMENT_RECIPIENTS": os.environ.get(
+            "DOCUMENT_RECIPIENTS", "UBND tỉnh (b/c);Các đơn vị thuộc tỉnh;Lưu: VT, Thanh tra tỉnh"
+        ),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

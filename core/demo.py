@@ -58,9 +58,11 @@ COMMENTS = (
 )
 
 
-def load_demo(sample_days: int = 28, seed: int = 2023) -> list[str]:
-    """Idempotent: units, groups, points, the period and accounts are created only when missing,
-    the sample answers only when no response is stored yet. Returns lines to print. Changes go
+def load_demo(sample_days: int | None = None, seed: int = 2023) -> list[str]:
+    """Idempotent: units, groups, points, the periods and accounts are created only when missing,
+    the sample answers only when no response is stored yet. `sample_days` None spreads the sample
+    answers over the current period up to today; a number keeps them to that many last days (a
+    lighter province for tests); 0 adds no sample at all. Returns lines to print. Changes go
     through the core operations (audited as the command line); the caller commits."""
     lines: list[str] = []
     actor = Actor.cli()
@@ -72,34 +74,53 @@ def load_demo(sample_days: int = 28, seed: int = 2023) -> list[str]:
         if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
             create_user(actor, username, role, password, unit)
         lines.append(f"demo account: {username} / {password} ({role}{', ' + unit if unit else ''})")
-    if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0:
-        added = add_sample_responses(days=sample_days, seed=seed)
-        lines.append(f"sample responses added: {added}")
-    if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0:
+    if sample_days == 0:
+        return lines
+    today = local_today()
+    days = sample_days or (today - current_period_range(today)[0]).days + 1
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0:
+        added = add_sample_responses(days=days, seed=seed)
+        lines.append(f"sample responses added: {added} over {days} days")
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Case)) == 0:
         lines.append(f"sample cases added: {add_sample_cases(actor)} (and an open alert at {ALERT_POINT})")
-    if sample_days > 0 and db.session.scalar(sa.select(sa.func.count()).select_from(FrozenReview)) == 0:
-        code = add_sample_competition(actor, seed)
+    if db.session.scalar(sa.select(sa.func.count()).select_from(FrozenReview)) == 0:
+        code = add_sample_competition(actor, seed, so_ket=so_ket_date(today - timedelta(days=days - 1), today))
         lines.append(f"sample competition: period {code}, its sơ kết frozen and published on /cong-khai")
     return lines
 
 
-def add_sample_competition(actor: Actor, seed: int | None = None) -> str:
-    """This year's period over the sample answers: every unit's figures of items 1-3 (half of them
+MOVEMENT = "Phong trào thi đua “Xây dựng môi trường hành chính trong sạch, lành mạnh, công khai, minh bạch”"
+
+
+def current_period_range(today: date) -> tuple[date, date]:
+    """The demo's current period: the calendar year, started a year earlier in its first two
+    months, so that the period always holds months of answers and a sơ kết behind it."""
+    return date((today - timedelta(days=60)).year, 1, 1), date(today.year, 12, 31)
+
+
+def so_ket_date(first: date, today: date) -> date:
+    """The sơ kết closes at a month's end about 60% into the sample (30/06 for answers since
+    January, seen in late autumn); over a few weeks only, three days before today."""
+    if (today - first).days < 120:
+        return max(first, today - timedelta(days=3))
+    middle = first + (today - first) * 3 / 5
+    return date(middle.year, middle.month, 1) - timedelta(days=1)
+
+
+def add_sample_competition(actor: Actor, seed: int | None = None, so_ket: date | None = None) -> str:
+    """The current period over the sample answers: every unit's figures of items 1-3 (half of them
     reviewed by the office), dossier counts of the districts, a bonus and a penalty line, and its
-    sơ kết frozen and published, so the sheet and the public page show real figures."""
+    sơ kết (on `so_ket`, by default three days ago) frozen and published, so the sheet, the
+    reports of the period and the public page show real figures."""
     rng = random.Random(seed)
     today = local_today()
+    start, end = current_period_range(today)
     code = f"demo-{today.year}"
-    period = create_period(
-        actor,
-        code=code,
-        name=f"Phong trào thi đua năm {today.year} (dữ liệu minh hoạ)",
-        start=date(today.year, 1, 1),
-        end=date(today.year, 12, 31),
-    )
-    add_milestone(
-        actor, period, kind="so_ket", name="Sơ kết", due=max(date(today.year, 1, 1), today - timedelta(days=3))
-    )
+    name = f"Phong trào thi đua năm {end.year} (dữ liệu minh hoạ)"  # short: the TV view shows it in one line
+    period = create_period(actor, code=code, name=name, start=start, end=end)
+    due = so_ket or max(start, today - timedelta(days=3))
+    add_milestone(actor, period, kind="so_ket", name="Sơ kết", due=due)
+    add_milestone(actor, period, kind="tong_ket", name="Tổng kết, bình xét khen thưởng", due=end)
     units = db.session.scalars(sa.select(Unit).order_by(Unit.code)).all()
     for number, unit in enumerate(units):
         for item in ASSESSED_ITEMS:
@@ -221,7 +242,7 @@ def _ensure_period(actor: Actor) -> None:
     period = create_period(
         actor,
         code="2023-2024",
-        name="Phong trào thi đua “Xây dựng môi trường hành chính trong sạch, lành mạnh, công khai, minh bạch”",
+        name=MOVEMENT,
         start=date(2023, 7, 1),
         end=date(2024, 11, 30),
     )
@@ -240,7 +261,8 @@ def add_sample_responses(
 ) -> int:
     """Insert sample responses over the last `days` days (working hours, local time).
 
-    With `count` None, a realistic few weeks: more answers at big units, few at mountain ones.
+    With `count` None, a realistic spread: more answers at big units (more over a longer window),
+    and at three mountain districts a handful only, below the minimum sample whatever the window.
     """
     rng = random.Random(seed)
     survey = active_survey()
@@ -251,8 +273,11 @@ def add_sample_responses(
         raise RuntimeError("no reception points: run `flask demo-data` first")
     if count is None:
         small = ("H-NAM", "H-TAY", "H-BAC")
+        # Four weeks hold 20 to 90 answers a point; two months and more, proportionally more.
+        scale = max(1, days // 60)
         plan = [
-            (pid, code, rng.randint(2, 6) if code.startswith(small) else rng.randint(20, 90)) for pid, code in points
+            (pid, code, rng.randint(2, 6) if code.startswith(small) else scale * rng.randint(20, 90))
+            for pid, code in points
         ]
     else:
         per, extra = divmod(count, len(points))

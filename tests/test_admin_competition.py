@@ -228,12 +228,14 @@ def check_pdf(response, api: dict) -> None:
     for heading in (
         "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "THANH TRA TỈNH QUẢNG NAM",
+        "UBND TỈNH QUẢNG NAM",
+        "THANH TRA TỈNH",
+        "/BC-TTr",
         "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA",
         "Đợt thử · Tổng kết",
         "Cụm đồng bằng",
-        "NGƯỜI LẬP BIỂU",
-        "THỦ TRƯỞNG ĐƠN VỊ",
+        "Nơi nhận:",
+        "CHÁNH THANH TRA",
         "Báo cáo công khai.pdf",
         "Đề nghị khen thưởng. Lý do: Dẫn đầu cụm",
     ):

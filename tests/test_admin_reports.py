@@ -168,7 +168,7 @@ def test_filters_live_in_the_url(seeded_app):
     assert re.search(r'data-point="H-HOIAN-P1">.*?<td class="num">0<', empty, re.S)
     period = client.get("/admin/reports/trend?period=2023-2024&from=2026-01-01").get_data(as_text=True)
     assert "01/07/2023 – 30/11/2024" in period and "Sơ kết" in period  # the period wins over typed dates
-    assert 'value="2023-07-01"' in period
+    assert 'value="01/07/2023"' in period
     bad = client.get("/admin/reports/units?from=2024-13-01")
     assert bad.status_code == 422 and "Khoảng thời gian không hợp lệ" in bad.get_data(as_text=True)
     assert client.get("/admin/reports/units?period=nope").status_code == 422
@@ -240,14 +240,15 @@ def test_xlsx_export_equals_the_report(seeded_app):
     units = workbook["Đơn vị"]
     assert units.freeze_panes == "A2"
     header = [cell.value for cell in units[1]]
-    assert header[:6] == ["Mã đơn vị", "Tên đơn vị", "Khối/cụm", "Số lượt", "Bị loại", "Chỉ số hài lòng (%)"]
+    assert header[:6] == ["Mã đơn vị", "Tên đơn vị", "Khối, cụm thi đua", "Số lượt", "Bị loại", "Chỉ số hài lòng (%)"]
+    overall_column = header.index("Dân về vui vẻ (%)")
     rows = {row[0]: row for row in units.iter_rows(min_row=2, values_only=True)}
     assert rows.keys() == expected.keys()
     for code, row in expected.items():
         assert rows[code][3] == row.responses
         assert rows[code][5] == (pytest.approx(row.index) if row.index is not None else None)
         overall = row.criteria.get("overall")
-        assert rows[code][6] == (pytest.approx(overall.index) if overall else None)
+        assert rows[code][overall_column] == (pytest.approx(overall.index) if overall else None)
     hoian_row = next(row for row in units.iter_rows(min_row=2) if row[0].value == "H-HOIAN")
     assert hoian_row[5].number_format == "0.0" and hoian_row[3].number_format == "#,##0"
     totals = {row[0]: row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
@@ -260,22 +261,23 @@ def test_xlsx_export_equals_the_report(seeded_app):
     comments = list(workbook["Ý kiến"].iter_rows(min_row=2, values_only=True))
     assert len(comments) == 4
     # A formula-looking comment would be text; the HTML comment is stored as text, unescaped.
-    assert any(SCRIPT_COMMENT in (row[6] or "") for row in comments)
+    assert any(SCRIPT_COMMENT in (row[7] or "") for row in comments)
 
 
-def test_raw_answers_csv_and_the_workbook_cap(seeded_app, monkeypatch):
-    import admin.exports
+def test_raw_answers_csv_and_the_workbook_never_cut(seeded_app, monkeypatch):
+    from core.reporting import exports
 
     client = seeded_app.test_client()
     login_as(client, "unit_manager")
     raw = list(csv.reader(io.StringIO(client.get("/admin/exports/raw.csv").data.decode("utf-8-sig"))))
     assert len(raw) == 1 + 7 and {row[3] for row in raw[1:]} == {"H-HOIAN"}
     assert "Ý kiến" in raw[0] and not any("điện thoại" in h.lower() for h in raw[0])
-    monkeypatch.setattr(admin.exports, "RAW_XLSX_LIMIT", 5)
+    # Past a sheet's rows the answers continue on a second sheet: every one of the 7 is written.
+    monkeypatch.setattr(exports, "SHEET_ROWS", 5)
     workbook = load_workbook(io.BytesIO(client.get("/admin/exports/report.xlsx").data))
-    assert workbook["Câu trả lời"].max_row == 1 + 5
+    assert workbook["Câu trả lời"].max_row == 1 + 5 and workbook["Câu trả lời (2)"].max_row == 1 + 2
     notes = dict(workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True))
-    assert "raw.csv" in notes["Sheet “Câu trả lời”"]
+    assert notes["Số lượt ở sheet “Câu trả lời”"] == 5 and notes["Số lượt ở sheet “Câu trả lời (2)”"] == 2
 
 
 def test_csv_export_equals_the_screen(seeded_app):
@@ -284,7 +286,7 @@ def test_csv_export_equals_the_screen(seeded_app):
     response = client.get("/admin/exports/units.csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Mã đơn vị", "Tên đơn vị", "Khối/cụm", "Số lượt"]
+    assert rows[0][:4] == ["Mã đơn vị", "Tên đơn vị", "Khối, cụm thi đua", "Số lượt"]
     assert [row[0] for row in rows[1:]] == ["H-HOIAN"]
     html = client.get("/admin/reports/units").get_data(as_text=True)
     shown = re.search(r'<tr data-unit="H-HOIAN">.*?class="num index">([^<]+)<', html, re.S).group(1)
@@ -363,15 +365,15 @@ def test_meeting_report_pdf(seeded_app):
     response = client.get("/admin/exports/report.pdf?from=2021-01-01&to=2030-12-31")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
-    # Two summary pages (39 units, 34 a page), the units chart, then one page per unit with answers.
-    assert len(reader.pages) == 2 + 1 + 2
+    # The groups' tables of the 39 units, then the two units with answers, in a few pages.
+    assert len(reader.pages) <= 4
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Chỉ số hài lòng chung" in text
+    assert "Chỉ số hài lòng chung" in text and "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Thanh tra thành phố Hội An" in text and "Thanh tra thành phố Tam Kỳ" in text
     manager = seeded_app.test_client()
     login_as(manager, "unit_manager")
     own = PdfReader(io.BytesIO(manager.get("/admin/exports/report.pdf").data))
-    assert len(own.pages) == 1 + 1 + 1
+    assert len(own.pages) <= 2
     assert "Tam Kỳ" not in "\n".join(page.extract_text() for page in own.pages)
 
 

@@ -24,7 +24,7 @@ group; đợt thi đua = competition period; mốc = milestone; sơ kết = mid-
 final review; chưa đủ mẫu = too few answers; máy (tính bảng) = tablet; ghép/kết nối máy = pair;
 thu hồi = revoke; phiếu hẹn = appointment slip; mã truy cập = access token; Ông/Bà = you;
 phản ánh = feedback; cảnh báo = alert; yếu tố SIPAS = SIPAS factor; cơ quan = the office.
-Shared msgids used both as a nav/page title and as a form label ("Đơn vị", "Tài khoản",
+Shared msgids used both as a nav/page title and as a form label ("Tài khoản",
 "Điểm tiếp nhận", "Đợt thi đua") get the plural nav wording; "Ngày" (milestone date label and
 heat-map weekday column) is "Day".
 """
@@ -165,7 +165,8 @@ EN: dict[str, str | tuple[str, str]] = {
     "— Theo ngày —": "— By date —",
     "Từ ngày": "From",
     "Đến ngày": "To",
-    "Đơn vị": "Units",
+    "Đơn vị": "Unit",
+    "Danh mục đơn vị": "Units",
     "Toàn tỉnh": "Whole province",
     "Tất cả đơn vị của tôi": "All my units",
     "Xem báo cáo": "View report",
@@ -1038,6 +1039,19 @@ EN: dict[str, str | tuple[str, str]] = {
     "Chỉ số hài lòng 30 ngày gần nhất": "Satisfaction index, last 30 days",
     "Từ %(first)s đến %(last)s. Số liệu trực tiếp, chưa phải kết quả chính thức.": "From %(first)s to %(last)s. Live figures, not official results.",
 }
+
+
+def _more_entries() -> None:
+    """Topic files tools/en/*.py each hold an `EN` dict of their own (new screens add theirs there,
+    so that several people can add translations without editing one file at once)."""
+    import runpy
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent / "en").glob("*.py")):
+        EN.update(runpy.run_path(str(path))["EN"])
+
+
+_more_entries()
 
 _PLACEHOLDER = re.compile(
     r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"

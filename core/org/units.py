@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import CompetitionGroup, Unit, User
 
 # The kinds the demo data and the edit form know; imports may bring others (a commune, say).
-UNIT_KINDS = ("province", "office", "department", "district")
+UNIT_KINDS = ("province", "office", "department", "district", "commune")
 KIND_LENGTH = Unit.__table__.c.kind.type.length
 
 

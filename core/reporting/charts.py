@@ -1,10 +1,10 @@
 """Report charts drawn with matplotlib: `Figure()` into `BytesIO`, never pyplot, imported only when
-a chart is actually drawn so web workers that never draw stay small. Labels are Vietnamese (DejaVu
-Sans, bundled with matplotlib, carries every diacritic). PNG for screens, SVG for print, PDF pages
-for the meeting report.
+a chart is actually drawn so web workers that never draw stay small. Labels and figures follow the
+reader's language and locale (DejaVu Sans, bundled with matplotlib, carries every diacritic). PNG
+for screens, SVG for print.
 
-Charts are cached in-process under a key that includes the scope's answer count and latest receipt,
-so a cached picture lives exactly until a new answer arrives.
+Charts are cached in-process under a key that includes the reader's language and the scope's
+answer count and latest receipt, so a cached picture lives exactly until a new answer arrives.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
+from flask import has_request_context
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from core.numbers import vn_number
 from core.reporting.labels import CHANNEL_NAMES, WEEKDAY_NAMES
 from core.reporting.queries import CriterionSummary, GroupFigures, HeatCell, ReasonCount
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 COLOURS = {"bar": "#0b5cad", "line": "#d35400", "muted": "#9aa5b1", "grid": "#dddddd"}
-NO_DATA = "Chưa có dữ liệu trong khoảng thời gian này"
 
 _cache: OrderedDict[tuple, bytes] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -55,6 +59,11 @@ def _figure(width: float = 8.0, height: float = 4.0):
 
 
 def _save(figure, fmt: str) -> bytes:
+    if fmt == "svg":
+        import matplotlib
+
+        # Text stays text in an SVG: selectable, searchable and sharp in print (set once, idempotent).
+        matplotlib.rcParams["svg.fonttype"] = "none"
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else None
     figure.savefig(buffer, format=fmt, metadata=metadata)
@@ -63,37 +72,75 @@ def _save(figure, fmt: str) -> bytes:
 
 def _no_data(axes, title: str) -> None:
     axes.set_title(title)
-    axes.text(0.5, 0.5, NO_DATA, ha="center", va="center", transform=axes.transAxes, color=COLOURS["muted"])
+    axes.text(
+        0.5,
+        0.5,
+        _("Chưa có dữ liệu trong khoảng thời gian này"),
+        ha="center",
+        va="center",
+        transform=axes.transAxes,
+        color=COLOURS["muted"],
+    )
     axes.set_axis_off()
+
+
+def _number(value: float, digits: int = 0) -> str:
+    """A figure in the reader's locale on a screen (20.427 / 83,5 in Vietnamese, 20,427 / 83.5 in
+    English); Vietnamese notation where no request tells the reader."""
+    if not has_request_context():
+        return vn_number(value, digits)
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def _tick(value: float, _position=None) -> str:
+    """A tick label in Vietnamese notation: "1.225", "2,5" (one decimal only when needed)."""
+    return _number(value, 0 if abs(value - round(value)) < 1e-9 else 1)
+
+
+def vn_axis(axis) -> None:
+    """Vietnamese thousands and decimal separators on one axis's tick labels."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(_tick))
 
 
 def _style(axes) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color=COLOURS["grid"], linewidth=0.6)
     axes.set_axisbelow(True)
+    vn_axis(axes.yaxis)
+
+
+def _date_axis(axes, first, last) -> None:
+    """At most about eight dates, dd/mm (dd/mm/yyyy over a year or more), slanted: never overlapping."""
+    from matplotlib import dates as mdates
+
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    pattern = "%d/%m/%Y" if (last - first).days > 300 or first.year != last.year else "%d/%m"
+    axes.xaxis.set_major_formatter(mdates.DateFormatter(pattern))
+    axes.tick_params(axis="x", labelrotation=30, labelsize=8)
 
 
 def draw_trend(figure, weeks: Sequence[GroupFigures], milestones: Sequence[tuple[str, str]] = ()) -> None:
     """Weekly answers (bars) and index (line); milestones (ISO date, name) as dashed lines."""
     from datetime import date
 
-    from matplotlib import dates as mdates
-
     axes = figure.add_subplot()
-    title = "Xu hướng theo tuần"
+    title = _("Xu hướng theo tuần")
     if not weeks:
         _no_data(axes, title)
         return
     days = [date.fromisoformat(w.key) for w in weeks]
-    axes.bar(days, [w.responses for w in weeks], width=5, color=COLOURS["muted"], label="Số lượt đánh giá")
-    axes.set_ylabel("Số lượt đánh giá")
+    axes.bar(days, [w.responses for w in weeks], width=5, color=COLOURS["muted"], label=_("Số lượt đánh giá"))
+    axes.set_ylabel(_("Số lượt đánh giá"))
     _style(axes)
     line_axes = axes.twinx()
     points = [(d, w.index) for d, w in zip(days, weeks, strict=True) if w.index is not None]
     if points:
         line_axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=COLOURS["line"])
     line_axes.set_ylim(0, 100)
-    line_axes.set_ylabel("Chỉ số hài lòng (%)")
+    line_axes.set_ylabel(_("Chỉ số hài lòng (%)"))
+    vn_axis(line_axes.yaxis)
     line_axes.spines[["top"]].set_visible(False)
     first, last = min(days), max(days)
     for when, name in milestones:
@@ -103,14 +150,14 @@ def draw_trend(figure, weeks: Sequence[GroupFigures], milestones: Sequence[tuple
             axes.annotate(
                 name, (moment, 1), xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right", fontsize=8
             )
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m"))
+    _date_axis(axes, first, last)
     axes.set_title(title)
 
 
 def draw_reasons(figure, reasons: Sequence[ReasonCount]) -> None:
     """Pareto: reasons by frequency with the cumulative share."""
     axes = figure.add_subplot()
-    title = "Lý do chưa hài lòng (Pareto)"
+    title = _("Lý do chưa hài lòng (Pareto)")
     reasons = [r for r in reasons if r.count > 0]
     if not reasons:
         _no_data(axes, title)
@@ -121,7 +168,7 @@ def draw_reasons(figure, reasons: Sequence[ReasonCount]) -> None:
     positions = range(len(reasons))
     axes.bar(positions, counts, color=COLOURS["bar"])
     axes.set_xticks(list(positions), labels, rotation=20, ha="right")
-    axes.set_ylabel("Số lần được chọn")
+    axes.set_ylabel(_("Số lần được chọn"))
     _style(axes)
     cumulative, running = [], 0
     for count in counts:
@@ -130,7 +177,8 @@ def draw_reasons(figure, reasons: Sequence[ReasonCount]) -> None:
     share = axes.twinx()
     share.plot(list(positions), cumulative, marker="o", color=COLOURS["line"])
     share.set_ylim(0, 105)
-    share.set_ylabel("Tỷ lệ cộng dồn (%)")
+    share.set_ylabel(_("Tỷ lệ cộng dồn (%)"))
+    vn_axis(share.yaxis)
     share.spines[["top"]].set_visible(False)
     axes.set_title(title)
 
@@ -138,18 +186,19 @@ def draw_reasons(figure, reasons: Sequence[ReasonCount]) -> None:
 def draw_heatmap(figure, cells: Sequence[HeatCell]) -> None:
     """Answers by local hour of day × weekday."""
     axes = figure.add_subplot()
-    title = "Số lượt đánh giá theo giờ và ngày trong tuần"
+    title = _("Số lượt đánh giá theo giờ và ngày trong tuần")
     if not cells:
         _no_data(axes, title)
         return
     hours = sorted({c.hour for c in cells})
     first, last = min(hours), max(hours)
     columns = list(range(first, last + 1))
-    grid = [[0] * len(columns) for _ in range(7)]
+    grid = [[0] * len(columns) for _day in range(7)]
     for cell in cells:
         grid[cell.weekday][cell.hour - first] = cell.responses
     image = axes.imshow(grid, aspect="auto", cmap="Blues")
-    axes.set_yticks(range(7), WEEKDAY_NAMES)
+    # The names are msgids of the screens' own weekday labels (admin/formatting.py).
+    axes.set_yticks(range(7), [_(name) for name in WEEKDAY_NAMES])
     axes.set_xticks(range(len(columns)), [f"{h}h" for h in columns])
     peak = max(max(row) for row in grid) or 1
     for y, row in enumerate(grid):
@@ -158,32 +207,33 @@ def draw_heatmap(figure, cells: Sequence[HeatCell]) -> None:
                 axes.text(
                     x,
                     y,
-                    str(value),
+                    _number(value),
                     ha="center",
                     va="center",
                     fontsize=7,
                     color="white" if value > peak / 2 else "#222",
                 )
-    figure.colorbar(image, ax=axes, label="Số lượt")
+    colorbar = figure.colorbar(image, ax=axes, label=_("Số lượt"))
+    vn_axis(colorbar.ax.yaxis)
     axes.set_title(title)
 
 
 def draw_channels(figure, channels: Sequence[GroupFigures]) -> None:
     axes = figure.add_subplot()
-    title = "So sánh theo kênh đánh giá"
+    title = _("So sánh theo kênh đánh giá")
     if not any(c.responses for c in channels):
         _no_data(axes, title)
         return
-    labels = [CHANNEL_NAMES.get(c.key, c.key) for c in channels]
+    labels = [_(CHANNEL_NAMES[c.key]) if c.key in CHANNEL_NAMES else c.key for c in channels]
     values = [c.index or 0 for c in channels]
     bars = axes.bar(labels, values, color=COLOURS["bar"])
     for bar, channel in zip(bars, channels, strict=True):
-        text = "0 lượt"
+        text = _("%(n)s lượt", n=_number(channel.responses))
         if channel.index is not None:
-            text = f"{channel.index:.1f}%".replace(".", ",") + f"\n{channel.responses} lượt"
+            text = f"{_number(channel.index, 1)}%\n{text}"
         axes.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom", fontsize=8)
     axes.set_ylim(0, 115)
-    axes.set_ylabel("Chỉ số hài lòng (%)")
+    axes.set_ylabel(_("Chỉ số hài lòng (%)"))
     _style(axes)
     axes.set_title(title)
 
@@ -191,7 +241,7 @@ def draw_channels(figure, channels: Sequence[GroupFigures]) -> None:
 def draw_criteria(figure, criteria: Sequence[CriterionSummary]) -> None:
     """Each criterion's index with its 95% Wilson interval."""
     axes = figure.add_subplot()
-    title = "Chỉ số hài lòng theo tiêu chí (khoảng tin cậy 95%)"
+    title = _("Chỉ số hài lòng theo tiêu chí (khoảng tin cậy 95%)")
     rows = [c for c in criteria if c.figures.index is not None]
     if not rows:
         _no_data(axes, title)
@@ -202,7 +252,8 @@ def draw_criteria(figure, criteria: Sequence[CriterionSummary]) -> None:
     highs = [max(0.0, c.figures.ci95[1] - c.figures.index) for c in rows][::-1]
     axes.barh(labels, values, xerr=[lows, highs], color=COLOURS["bar"], ecolor="#333", capsize=3)
     axes.set_xlim(0, 100)
-    axes.set_xlabel("Chỉ số hài lòng (%)")
+    axes.set_xlabel(_("Chỉ số hài lòng (%)"))
+    vn_axis(axes.xaxis)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title)
 
@@ -210,7 +261,7 @@ def draw_criteria(figure, criteria: Sequence[CriterionSummary]) -> None:
 def draw_units(figure, rows: Sequence, min_sample: int) -> None:
     """Units' indices, highest first; units below the minimum sample in grey."""
     axes = figure.add_subplot()
-    title = "Chỉ số hài lòng theo đơn vị"
+    title = _("Chỉ số hài lòng theo đơn vị")
     rows = sorted([r for r in rows if r.index is not None], key=lambda r: r.index)
     if not rows:
         _no_data(axes, title)
@@ -218,7 +269,8 @@ def draw_units(figure, rows: Sequence, min_sample: int) -> None:
     colours = [COLOURS["bar"] if r.ranked else COLOURS["muted"] for r in rows]
     axes.barh([r.name for r in rows], [r.index for r in rows], color=colours)
     axes.set_xlim(0, 100)
-    axes.set_xlabel(f"Chỉ số hài lòng (%) — màu xám: chưa đủ mẫu (< {min_sample} lượt)")
+    axes.set_xlabel(_("Chỉ số hài lòng (%%) — màu xám: chưa đủ mẫu (< %(n)s lượt)", n=_number(min_sample)))
+    vn_axis(axes.xaxis)
     axes.tick_params(axis="y", labelsize=7)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(title)

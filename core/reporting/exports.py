@@ -1,6 +1,12 @@
 """Report tables as spreadsheets: XLSX (openpyxl: a sheet per view, Vietnamese headers, number
 formats, frozen header rows) and CSV in UTF-8 with a BOM so Excel reads the diacritics.
 
+A person reads names, never codes: group, unit and point names, reason labels and flag labels sit
+beside (or instead of) the codes. XLSX cells hold real numbers; their display formats ("#,##0",
+"0.0") use Excel's placeholders for the grouping and decimal separators, which Excel draws in the
+reader's locale: 20.427 and 83,5 on a Vietnamese Windows, 20,427 and 83.5 on an English one. CSV is
+for machines: dot decimals, no grouping.
+
 Every table is built here from the report dataclasses of `core.reporting.queries`, so a spreadsheet shows
 the same figures as the screen; no figure is computed twice. Contact details never appear.
 """
@@ -26,8 +32,10 @@ from core.reporting.queries import (
 )
 from core.timeutil import LOCAL_TZ
 
+# Excel format codes: "," and "." are placeholders, drawn as the reader's locale separators.
 PERCENT = "0.0"
 INTEGER = "#,##0"
+MEAN = "0.00"
 DATETIME = "dd/mm/yyyy hh:mm"
 FLAG_LABELS = {None: "", "misuse": "Bấm liên tục (loại)", "repeat": "Lặp lại (loại)", "clock": "Sai giờ (loại)"}
 
@@ -61,14 +69,18 @@ def summary_table(first: date, last: date, scope_name: str, summary: GroupFigure
     return table
 
 
-def unit_table(rows: Sequence[UnitSatisfaction], criteria: Sequence[tuple[str, str]]) -> Table:
-    headers = ["Mã đơn vị", "Tên đơn vị", "Khối/cụm", "Số lượt", "Bị loại", "Chỉ số hài lòng (%)"]
+def unit_table(
+    rows: Sequence[UnitSatisfaction], criteria: Sequence[tuple[str, str]], groups: dict[str, str] | None = None
+) -> Table:
+    """`groups` names the competition groups by code ({code: name})."""
+    headers = ["Mã đơn vị", "Tên đơn vị", "Khối, cụm thi đua", "Số lượt", "Bị loại", "Chỉ số hài lòng (%)"]
     for _code, label in criteria:
         headers += [f"{label} (%)", f"{label}: cận dưới 95%", f"{label}: cận trên 95%"]
-    headers += ["Xếp hạng", "Hạng trong khối/cụm"]
-    table = Table("Đơn vị", headers, widths={1: 40, 2: 30})
+    headers += ["Đủ mẫu để xếp hạng", "Hạng trong khối, cụm"]
+    table = Table("Đơn vị", headers, widths={1: 40, 2: 40})
     for row in rows:
-        cells = [row.unit, row.name, row.group or "", row.responses, row.flagged, row.index]
+        group = (groups or {}).get(row.group or "", row.group or "")
+        cells = [row.unit, row.name, group, row.responses, row.flagged, row.index]
         for code, _label in criteria:
             figures = row.criteria.get(code)
             ci = figures.ci95 if figures else None
@@ -76,7 +88,7 @@ def unit_table(rows: Sequence[UnitSatisfaction], criteria: Sequence[tuple[str, s
         cells += ["Có" if row.ranked else "Chưa đủ mẫu", row.rank]
         table.rows.append(cells)
     table.formats = dict.fromkeys(range(5, 6 + 3 * len(criteria)), PERCENT)
-    table.formats.update({3: INTEGER, 4: INTEGER})
+    table.formats.update({3: INTEGER, 4: INTEGER, len(headers) - 1: INTEGER})
     return table
 
 
@@ -121,7 +133,8 @@ def criteria_table(rows: Sequence[CriterionSummary], scale: Sequence[int] = (1, 
         ]
         cells += [row.distribution.get(score, 0) for score in scale]
         table.rows.append(cells)
-    table.formats = {3: INTEGER, 4: INTEGER, 5: PERCENT, 6: PERCENT, 7: PERCENT, 8: "0.00"}
+    table.formats = {3: INTEGER, 4: INTEGER, 5: PERCENT, 6: PERCENT, 7: PERCENT, 8: MEAN}
+    table.formats.update(dict.fromkeys(range(9, 9 + len(scale)), INTEGER))
     return table
 
 
@@ -155,8 +168,17 @@ def heatmap_table(cells: Sequence[HeatCell]) -> Table:
 def comment_table(rows: Sequence[CommentRow]) -> Table:
     table = Table(
         "Ý kiến",
-        ["Thời gian", "Mã điểm", "Điểm tiếp nhận", "Mã đơn vị", "Kênh", "Điểm câu chính", "Ý kiến"],
-        widths={0: 18, 2: 30, 6: 80},
+        [
+            "Thời gian",
+            "Mã điểm",
+            "Điểm tiếp nhận",
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Kênh",
+            "Điểm câu chính (câu hỏi hài lòng chung, 1–5)",
+            "Ý kiến",
+        ],
+        widths={0: 18, 2: 30, 4: 34, 7: 80},
     )
     for row in rows:
         table.rows.append(
@@ -165,6 +187,7 @@ def comment_table(rows: Sequence[CommentRow]) -> Table:
                 row.point,
                 row.point_name,
                 row.unit,
+                row.unit_name,
                 CHANNEL_NAMES.get(row.channel, row.channel),
                 row.score,
                 row.comment,
@@ -189,7 +212,7 @@ def raw_table(rows: Sequence[RawAnswer], criteria: Sequence[tuple[str, str]]) ->
             FLAG_LABELS.get(row.flag, row.flag),
         ]
         cells += [row.scores.get(code) for code, _label in criteria]
-        cells += [", ".join(sorted(row.reasons)), row.comment or ""]
+        cells += [", ".join(sorted(row.reason_labels or row.reasons)), row.comment or ""]
         table.rows.append(cells)
     table.formats = {1: DATETIME}
     return table
@@ -266,3 +289,24 @@ def csv_bytes(table: Table) -> bytes:
     for row in table.rows:
         writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# Excel holds 1,048,576 rows a sheet: the header and this many data rows.
+SHEET_ROWS = 1_048_575
+
+
+def split_sheets(table: Table, limit: int | None = None) -> list[Table]:
+    """The table as one sheet, or as several when it is longer than a sheet may be: "Câu trả lời",
+    "Câu trả lời (2)", ... each with the headers, so no row is ever cut."""
+    limit = limit or SHEET_ROWS
+    chunks = [table.rows[i : i + limit] for i in range(0, len(table.rows), limit)] or [[]]
+    return [
+        Table(
+            table.title if number == 1 else f"{table.title[:25]} ({number})",
+            table.headers,
+            rows,
+            dict(table.formats),
+            dict(table.widths),
+        )
+        for number, rows in enumerate(chunks, start=1)
+    ]

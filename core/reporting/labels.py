@@ -13,3 +13,13 @@ SIPAS_ELEMENT_NAMES = {
     "result": "Kết quả giải quyết",
     "feedback": "Tiếp nhận, xử lý ý kiến",
 }
+
+# The movement's slogan "Dân vào niềm nở – Hướng dẫn tận tình – Dân về vui vẻ": the default
+# survey's criterion codes in the slogan's order. Reports list criteria in this order.
+SLOGAN_ORDER = ("welcome", "guidance", "overall")
+
+
+def slogan_sorted(codes: list[str]) -> list[str]:
+    """`codes` with the slogan's criteria first, in the slogan's order; the others keep their order."""
+    rank = {code: position for position, code in enumerate(SLOGAN_ORDER)}
+    return sorted(codes, key=lambda code: rank.get(code, len(SLOGAN_ORDER)))

@@ -82,10 +82,16 @@ def default_range(today: date | None = None) -> tuple[date, date]:
 
 
 def criterion_order() -> list[str]:
-    """Criterion codes in the active survey's order, then any older codes alphabetically."""
-    active = db.session.scalars(
-        sa.select(Criterion.code).join(Survey).where(Survey.active.is_(True)).order_by(Criterion.position)
-    ).all()
+    """Criterion codes in the order reports list them: the slogan's criteria in the slogan's order
+    (the kiosk asks "Dân về vui vẻ" first, a report reads the slogan from its start), then the
+    active survey's others in its order, then any older codes alphabetically."""
+    from core.reporting.labels import slogan_sorted
+
+    active = slogan_sorted(
+        db.session.scalars(
+            sa.select(Criterion.code).join(Survey).where(Survey.active.is_(True)).order_by(Criterion.position)
+        ).all()
+    )
     others = db.session.scalars(sa.select(Criterion.code).distinct().order_by(Criterion.code)).all()
     return list(active) + [code for code in others if code not in active]
 
@@ -221,6 +227,7 @@ class CommentRow:
     channel: str
     score: int | None  # the overall (first required) criterion's score
     comment: str
+    unit_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +243,8 @@ class RawAnswer:
     scores: dict[str, int]
     reasons: list[str]
     comment: str | None
+    # The chosen reasons' labels (of the survey the citizen answered), in the order of `reasons`.
+    reason_labels: list[str] = field(default_factory=list)
 
 
 def _local_offset_hours() -> int:
@@ -558,6 +567,7 @@ def comments(
             Response.channel,
             main_score,
             Response.comment,
+            Unit.name,
         )
         .join(Unit, Point.unit_id == Unit.id)
         .order_by(Response.answered_at.desc(), Response.id)
@@ -565,8 +575,8 @@ def comments(
         .offset(offset)
     )
     rows = [
-        CommentRow(str(rid), at, pcode, pname, ucode, channel, sc, text)
-        for rid, at, pcode, pname, ucode, channel, sc, text in db.session.execute(query)
+        CommentRow(str(rid), at, pcode, pname, ucode, channel, sc, text, uname)
+        for rid, at, pcode, pname, ucode, channel, sc, text, uname in db.session.execute(query)
     ]
     return int(total), rows
 
@@ -609,7 +619,7 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         if rid in rows:
             rows[rid].scores[code] = int(value)
     reasons_q = _scoped(
-        sa.select(ResponseReason.response_id, Reason.code)
+        sa.select(ResponseReason.response_id, Reason.code, Reason.label)
         .select_from(ResponseReason)
         .join(Reason, ResponseReason.reason_id == Reason.id)
         .join(Response, ResponseReason.response_id == Response.id)
@@ -617,9 +627,10 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         .where(_in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
-    for rid, code in db.session.execute(reasons_q):
+    for rid, code, label in db.session.execute(reasons_q):
         if rid in rows:
             rows[rid].reasons.append(code)
+            rows[rid].reason_labels.append(label)
     # The newest `limit` responses were fetched; hand them back oldest first.
     return list(reversed(rows.values()))
 
