@@ -200,51 +200,11 @@ def meeting_document(
     )
 
 
-def meeting_report_pdf(
-    *,
-    title: str,
-    first: date,
-    last: date,
-    scope: set[int] | None,
-    scope_name: str,
-    min_sample: int,
-    milestones: Sequence[tuple[str, str]] = (),
-    generated: datetime,
-) -> bytes:
-    return official.pdf_bytes(
-        meeting_document(
-            title=title,
-            first=first,
-            last=last,
-            scope=scope,
-            scope_name=scope_name,
-            min_sample=min_sample,
-            milestones=milestones,
-            generated=generated,
-        )
-    )
+def meeting_report_pdf(**arguments) -> bytes:
+    """The report as an A4 PDF; takes the keyword arguments of `meeting_document`."""
+    return official.pdf_bytes(meeting_document(**arguments))
 
 
-def meeting_report_docx(
-    *,
-    title: str,
-    first: date,
-    last: date,
-    scope: set[int] | None,
-    scope_name: str,
-    min_sample: int,
-    milestones: Sequence[tuple[str, str]] = (),
-    generated: datetime,
-) -> bytes:
-    return official.docx_bytes(
-        meeting_document(
-            title=title,
-            first=first,
-            last=last,
-            scope=scope,
-            scope_name=scope_name,
-            min_sample=min_sample,
-            milestones=milestones,
-            generated=generated,
-        )
-    )
+def meeting_report_docx(**arguments) -> bytes:
+    """The same report as DOCX, for the office to number, sign and file."""
+    return official.docx_bytes(meeting_document(**arguments))
