@@ -5,11 +5,22 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, abort, current_app, jsonify, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+)
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -46,8 +57,17 @@ class ServiceApp(Flask):
         return response
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (directly, or through a
+    trusted proxy), even if PUBLIC_BASE_URL, from which SESSION_COOKIE_SECURE is derived, says http."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = ServiceApp(__name__, instance_relative_config=True)
+    app.session_interface = SessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     # UTF-8 everywhere: JSON answers carry Vietnamese as text, not as \u escapes.
@@ -79,6 +99,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.purge_personal_data)
     app.cli.add_command(core_cli.deliver_notifications)
     app.cli.add_command(core_cli.run_exports)
+    app.cli.add_command(core_cli.backup_command)
+    app.cli.add_command(core_cli.restore_command)
     for command in competition_cli.COMMANDS:
         app.cli.add_command(command)
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -150,11 +172,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def error_response(status: int, code: str, message: str, fields: dict | None = None, retry_after: int | None = None):
     if wants_json():
-        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-        return jsonify(body), status
-    return render_template("errors/error.html", status=status, message=message), status
+        response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    else:
+        response = make_response(render_template("errors/error.html", status=status, message=message))
+    response.status_code = status
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 # Marked with _l so that the catalog holds them; read in the request's language.
@@ -179,10 +205,8 @@ def _register_errors(app: Flask) -> None:
         transactions.abandon()
         status = exc.code or 500
         message = str(ERROR_MESSAGES[status]) if status in ERROR_MESSAGES else exc.name
-        response = error_response(status, exc.name.lower().replace(" ", "_"), message)
-        if status == 429 and getattr(exc, "retry_after", None):
-            response[0].headers["Retry-After"] = str(exc.retry_after)
-        return response
+        retry_after = getattr(exc, "retry_after", None) if status == 429 else None
+        return error_response(status, exc.name.lower().replace(" ", "_"), message, retry_after=retry_after)
 
     @app.errorhandler(CoreError)
     def core_error(exc: CoreError):
@@ -196,22 +220,40 @@ def _register_errors(app: Flask) -> None:
         app.logger.warning("integrity error: %s", exc.orig)
         return error_response(409, "conflict", _("Dữ liệu vừa được thay đổi cùng lúc. Vui lòng thử lại."))
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not connection_lost(exc):
+            return unexpected(exc)
+        # Down, restarting or cut off: the client keeps its data and tries again (the kiosk's queue).
         app.logger.error("database unavailable: %s", exc.orig)
-        try:
-            transactions.abandon()
-        except Exception:  # the connection is gone; the pool replaces it at the next checkout
-            app.logger.warning("rollback failed after a database error")
-        response = error_response(503, "unavailable", str(ERROR_MESSAGES[503]))
-        response[0].headers["Retry-After"] = "30"
-        return response
+        _abandon_quietly()
+        return error_response(503, "unavailable", str(ERROR_MESSAGES[503]), retry_after=DATABASE_RETRY_SECONDS)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unhandled error")
-        transactions.abandon()
+        _abandon_quietly()
         return error_response(500, "internal_error", str(ERROR_MESSAGES[500]))
+
+
+# What a client is told to wait after a 503 for a database that is unreachable.
+DATABASE_RETRY_SECONDS = 30
+
+
+def connection_lost(exc: DBAPIError) -> bool:
+    """The database could not be reached or the connection broke (not a bad statement): worth a retry."""
+    return isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated
+
+
+def _abandon_quietly() -> None:
+    """Roll back before the error answer; with the connection gone the rollback fails too, and the
+    pool replaces the connection at the next checkout, so that must not turn the answer into a 500."""
+    try:
+        transactions.abandon()
+    except DBAPIError as exc:
+        if not connection_lost(exc):
+            raise
+        current_app.logger.warning("rollback failed after a lost database connection")
 
 
 def guard_request() -> None:
@@ -237,14 +279,16 @@ def _register_hooks(app: Flask) -> None:
         headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
-            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+            # Read by the server only (select_locale); no script needs it.
+            secure = bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True, secure=secure)
         return response
 
     @app.context_processor
@@ -255,7 +299,7 @@ def _register_hooks(app: Flask) -> None:
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
-    except OperationalError:
-        transactions.abandon()
+    except DBAPIError:
+        _abandon_quietly()
         return jsonify({"status": "unavailable", "database": "down"}), 503
     return jsonify({"status": "ok", "database": "ok"})

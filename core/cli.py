@@ -1,4 +1,5 @@
-"""Data commands of the core: demo-data, create-user, create-api-token, import-units/points/groups."""
+"""Data commands of the core: demo-data, create-user, create-api-token, import-units/points/groups,
+backup and restore."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import demo, transactions
+from core import backup, demo, transactions
 from core.audit import Actor
 from core.errors import CoreError, ValidationFailed
 from core.extensions import db
@@ -179,6 +180,34 @@ def purge_personal_data() -> None:
 def purge_contacts(context) -> None:
     """The former name of purge-personal-data."""
     context.invoke(purge_personal_data)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False))
+def backup_command(file: str) -> None:
+    """Copy the whole database to FILE: SQLite's online backup, or pg_dump (custom format) for PostgreSQL."""
+    try:
+        size = backup.backup(db.engine.url, Path(file))
+    except backup.BackupFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written to {file} ({size} bytes)")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds tables.")
+def restore_command(file: str, force: bool) -> None:
+    """Replace the configured database with the backup FILE (made by `backup`). Stop the service first."""
+    # Our own pooled connections would hold the tables the restore drops and recreates.
+    db.engine.dispose()
+    try:
+        backup.restore(db.engine.url, Path(file), force=force)
+    except backup.BackupFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    db.engine.dispose()
+    click.echo(f"restored {file}; run `flask --app wsgi db upgrade` if it was made by an older release")
 
 
 @click.command("deliver-notifications")

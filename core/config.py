@@ -33,6 +33,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Sign-in never sets "remember me" today; should it, its cookie follows the session's rules.
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", public_base_url.startswith("https://")),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Citizens' and kiosks' bodies are small; the admin area uploads spreadsheets.
         "MAX_CONTENT_LENGTH": 64 * 1024,
         # An evidence file at its limit, plus the form around it, must get through.

@@ -112,7 +112,7 @@ def add_sample_competition(actor: Actor, seed: int | None = None, so_ket: date |
     reviewed by the office), dossier counts of the districts, a bonus and a penalty line, and its
     sơ kết (on `so_ket`, by default three days ago) frozen and published, so the sheet, the
     reports of the period and the public page show real figures."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded on purpose: reproducible demo figures, no secret
     today = local_today()
     start, end = current_period_range(today)
     code = f"demo-{today.year}"
@@ -264,7 +264,7 @@ def add_sample_responses(
     With `count` None, a realistic spread: more answers at big units (more over a longer window),
     and at three mountain districts a handful only, below the minimum sample whatever the window.
     """
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded on purpose: reproducible demo answers, no secret
     survey = active_survey()
     if survey is None:
         raise RuntimeError("no active survey: run `flask db upgrade` first")
@@ -371,7 +371,8 @@ def _bulk_insert(table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -
     dialect = connection.dialect
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    # The table and column names come from the models, the values travel as parameters.
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"  # noqa: S608
     if any(processors):
         rows = [
             tuple(

@@ -338,7 +338,7 @@ def openapi_document() -> dict:
                             "type": "object",
                             "required": ["status"],
                             "properties": {
-                                "status": {"type": "string"},
+                                "status": {"enum": ["assigned", "answered", "closed", "dismissed", "reopened"]},
                                 "answer": {"type": "string", "maxLength": 5000},
                                 "contact_method": {"enum": ["phone", "email", "letter", "in_person"]},
                                 "assignee": {"type": "string", "maxLength": 120},
@@ -391,7 +391,7 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Acknowledge an open alert with a note; the rule may then open a new one",
                     "security": [{"apiToken": []}, {"session": []}],
-                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "parameters": [{"name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                     "requestBody": _json(
                         {
                             "type": "object",

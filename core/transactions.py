@@ -30,9 +30,13 @@ def _commit() -> None:
 
 
 def _rollback() -> None:
-    db.session.rollback()
-    for undo in reversed(db.session.info.pop("undo", [])):
-        undo()
+    try:
+        db.session.rollback()
+    finally:
+        # Also when the rollback itself fails on a lost connection: the server dropped the
+        # transaction with the connection, so what it wrote outside the database must go too.
+        for undo in reversed(db.session.info.pop("undo", [])):
+            undo()
 
 
 def finish_request(status: int) -> None:

@@ -227,5 +227,5 @@ def _remember_vote(response, point: Point) -> None:
         path="/s/",
         httponly=True,
         samesite="Lax",
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False) or request.is_secure,
     )
