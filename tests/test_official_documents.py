@@ -209,6 +209,12 @@ def test_meeting_report_docx_carries_the_pdfs_figures(office):
     motto = next(run for p in header.cell(0, 1).paragraphs for run in p.runs if run.text == MOTTO)
     issuer = next(run for p in header.cell(0, 0).paragraphs for run in p.runs if run.text == "THANH TRA TỈNH")
     assert motto.underline and motto.bold and issuer.bold
+    # Pages are numbered at the top centre from the second page on (a PAGE field Word fills in).
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert 'w:instr="PAGE"' in section.header._element.xml
+    assert section.header.paragraphs[0].alignment == 1  # centre
+    assert "PAGE" not in section.first_page_header._element.xml
     rows = {cells[1]: cells for table in tables for cells in table if len(cells) == 7}
     assert rows["Thanh tra thành phố Hội An"] == [
         "2",

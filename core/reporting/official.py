@@ -547,6 +547,21 @@ def write_closing(document, head: Letterhead) -> None:
 DOCX_WIDTH = 6.5  # inches between the margins below (A4, 30 mm left, 15 mm right)
 
 
+def write_page_numbers(section) -> None:
+    """Nghị định 30/2020 numbers the pages at the top centre from the second page on: a PAGE field,
+    which Word fills in as it lays the document out, and none on the first page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    paragraph._p.append(field)
+
+
 def docx_bytes(doc: Document) -> bytes:
     from docx import Document as WordDocument
     from docx.shared import Mm
@@ -558,6 +573,7 @@ def docx_bytes(doc: Document) -> bytes:
     section.left_margin, section.right_margin = Mm(30), Mm(15)
     document.core_properties.title = doc.metadata_title or doc.title
     document.core_properties.author = doc.head.issuer
+    write_page_numbers(section)
     write_header(document, doc)
     write_title(document, doc)
     for item in doc.body:
