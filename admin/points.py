@@ -37,8 +37,20 @@ class Listing:
     page: int
     pages: int
 
+    def state(self, page: int | None = None) -> dict:
+        """The search, unit and page as query arguments: carried by the row forms, so that the list
+        comes back where the user was after a rename, a new code or a (de)activation."""
+        values = {"q": self.query or None, "unit": self.unit.code if self.unit else None, "page": page or self.page}
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
     def url(self, page: int) -> str:
-        return url_for("admin.point_list", q=self.query or None, unit=self.unit.code if self.unit else None, page=page)
+        return url_for("admin.point_list", **self.state(page))
+
+
+def _back_to_list():
+    """The list as the row's form left it (its search, unit and page ride on the form's URL)."""
+    state = {key: request.args.get(key) for key in ("q", "unit", "page") if request.args.get(key)}
+    return redirect(url_for("admin.point_list", **state))
 
 
 def _matching_ids(query: str, unit: Unit | None) -> list[int]:
@@ -120,7 +132,7 @@ def point_rotate(point_id: int):
     posted_action()
     rotate_point_token(g.actor, point)
     flash(_("Đã đổi mã QR của %(code)s: hãy in và dán áp phích mới, áp phích cũ không còn dùng được.", code=point.code))
-    return redirect(url_for("admin.point_list"))
+    return _back_to_list()
 
 
 @bp.post("/admin/points/<int(max=2147483647):point_id>/rename")
@@ -131,7 +143,7 @@ def point_rename(point_id: int):
     if not form.submit(lambda: rename_point(g.actor, point, form.name.data)):
         return _points_page(form, point.id)
     flash(_("Đã đổi tên điểm %(code)s.", code=point.code))
-    return redirect(url_for("admin.point_list"))
+    return _back_to_list()
 
 
 @bp.post("/admin/points/<int(max=2147483647):point_id>/active")
@@ -140,7 +152,7 @@ def point_active(point_id: int):
     point = point_or_404(point_id)
     posted_action()
     set_point_active(g.actor, point, not point.active)
-    return redirect(url_for("admin.point_list"))
+    return _back_to_list()
 
 
 @bp.get("/admin/points/<int(max=2147483647):point_id>/poster.<fmt>")

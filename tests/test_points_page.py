@@ -130,3 +130,20 @@ def test_a_viewer_prints_no_posters(demo):
     client = demo.test_client()
     login_as(client, "viewer")
     assert client.get(f"/admin/points/posters/{_unit_id(demo, 'H-HOIAN')}.pdf").status_code == 403
+
+
+def test_a_change_on_a_row_brings_the_list_back_where_it_was(demo):
+    client = demo.test_client()
+    login_as(client, "province_admin")
+    listed = _page(client, q="thanh tra", page=2)
+    code = _rows(listed)[0]
+    # The row's forms carry the search and the page on their URL...
+    action = re.search(r'action="(/admin/points/\d+/rename\?[^"]+)"', listed)
+    assert action is not None and "q=thanh+tra" in action.group(1) and "page=2" in action.group(1)
+    url = action.group(1).replace("&amp;", "&")
+    response = client.post(url, data={"name": "Quầy mới", "csrf_token": csrf_token(listed)})
+    # ...and the answer goes back to that search and page, where the renamed row still is.
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/points?q=thanh+tra&page=2"
+    back = _page(client, q="thanh tra", page=2)
+    assert code in _rows(back) and "Quầy mới" in back
