@@ -49,6 +49,8 @@ UI = {
     "thanks": _l("Cảm ơn Ông/Bà!"),
     "thanks_sub": _l("Ý kiến của Ông/Bà đã được ghi nhận."),
     "language": _l("English"),
+    # The accessible alternative to pinch zoom, which the kiosk's viewport forbids.
+    "large_text": _l("Chữ lớn"),
     "waiting": _l("chờ gửi"),
     "loading": _l("Đang tải phiếu khảo sát…"),
     "no_survey": _l("Chưa tải được phiếu khảo sát. Vui lòng kiểm tra kết nối mạng."),
@@ -87,6 +89,7 @@ EN = {
     "thanks": "Thank you!",
     "thanks_sub": "Your opinion has been recorded.",
     "language": "Tiếng Việt",
+    "large_text": "Larger text",
     "waiting": "waiting",
     "loading": "Loading the survey…",
     "no_survey": "The survey could not be loaded. Please check the network.",

@@ -64,6 +64,7 @@
   var idleTimer = null;
   var thanksTimer = null;
   var swUpdated = false;
+  var largeText = false; // the citizen's own, never the next one's: startOver turns it off
 
   function $(id) { return document.getElementById(id); }
   function t(key) { return (STR[lang] && STR[lang][key]) || STR.vi[key] || ""; }
@@ -496,6 +497,7 @@
   function showMessage(title, text, withLink) {
     clearTimeout(idleTimer);
     clearTimeout(thanksTimer);
+    setLargeText(false); // its button is hidden here, so nobody could turn it off
     $("message-title").textContent = title;
     $("message-text").textContent = text || "";
     $("message-link").hidden = !withLink;
@@ -560,9 +562,18 @@
     if (current && screen === "criterion") renderCriterion();
   }
 
+  // The kiosk forbids pinch zoom, so one citizen's zoom cannot stay for the next; this button is
+  // the accessible alternative: every font size in kiosk.css is multiplied by 1.5.
+  function setLargeText(on) {
+    largeText = on;
+    document.documentElement.classList.toggle("large-text", on);
+    $("text-size").setAttribute("aria-pressed", on ? "true" : "false");
+  }
+
   function startOver() {
     clearTimeout(idleTimer);
     clearTimeout(thanksTimer);
+    setLargeText(false);
     current = null;
     plan = [];
     stepIndex = -1;
@@ -575,11 +586,11 @@
     if (lang !== defaultLang) { lang = defaultLang; applyLanguage(); } else { renderStart(); }
   }
 
-  // The idle clock runs while an answer is open, and after a language switch, so the next
-  // citizen always finds the first screen in the tablet's own language.
+  // The idle clock runs while an answer is open, and after a language or text-size switch, so the
+  // next citizen always finds the first screen in the tablet's own language and normal text.
   function touchIdle() {
     clearTimeout(idleTimer);
-    if (current || lang !== defaultLang) idleTimer = setTimeout(onIdle, settings.idle_seconds * 1000);
+    if (current || lang !== defaultLang || largeText) idleTimer = setTimeout(onIdle, settings.idle_seconds * 1000);
   }
 
   function onIdle() {
@@ -722,6 +733,10 @@
   $("lang").addEventListener("click", function () {
     lang = lang === "en" ? "vi" : "en";
     applyLanguage();
+    touchIdle();
+  });
+  $("text-size").addEventListener("click", function () {
+    setLargeText(!largeText);
     touchIdle();
   });
   ["pointerdown", "keydown", "input"].forEach(function (type) {
