@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test venv dev-venv lint format migrate translations chromium bench clean
+.PHONY: run test venv dev-venv lint format migrate translations chromium postgres-binaries bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ run: venv translations
 	  trap 'kill $$worker $$exporter 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 --access-logfile - wsgi:app
 
+# PostgreSQL's server binaries for the durability tests, which start a private cluster of their own.
+postgres-binaries:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "initdb is missing: install Debian's postgresql package (durability tests need it)"; fi; \
+	fi
+
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \
@@ -51,7 +59,7 @@ lint: dev-venv
 format: dev-venv
 	$(BIN)/ruff format .
 
-test: dev-venv translations chromium lint
+test: dev-venv translations chromium postgres-binaries lint
 	$(BIN)/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on $$TEST_DATABASE_URL =="; \

@@ -321,13 +321,13 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster():
     bindir = _postgres_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    # `make test` installs Debian's postgresql (binaries and the postgres user) where they are missing.
+    assert bindir is not None, "PostgreSQL's server binaries (initdb, pg_ctl) are missing: run `make test`"
     if os.geteuid() == 0:
         try:
             pwd.getpwnam("postgres")
         except KeyError:
-            pytest.skip("running as root and there is no postgres user to run initdb as")
+            pytest.fail("running as root and there is no postgres user to run initdb as: install postgresql")
     instance = Cluster(bindir)
     try:
         instance.init()

@@ -176,10 +176,6 @@ def test_csv_and_meeting_pdf_jobs_equal_the_synchronous_downloads(site):
 
 
 def test_meeting_docx_job(site):
-    from core.reporting import meeting_report
-
-    if not hasattr(meeting_report, "meeting_report_docx"):
-        pytest.skip("meeting_report_docx is not written yet")
     from docx import Document
 
     client = signed_in(site, "province_admin")
