@@ -101,6 +101,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(core_cli.run_exports)
     app.cli.add_command(core_cli.backup_command)
     app.cli.add_command(core_cli.restore_command)
+    app.cli.add_command(core_cli.rebuild_rollups)
+    app.cli.add_command(core_cli.flag_response)
     for command in competition_cli.COMMANDS:
         app.cli.add_command(command)
     app.add_url_rule("/healthz", "healthz", healthz)

@@ -20,7 +20,15 @@ from sqlalchemy.orm import selectinload
 
 from admin import bp
 from admin.access import access
-from admin.formatting import CHANNEL_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, change_lines, shown_value, vndate
+from admin.formatting import (
+    CHANNEL_LABELS,
+    FLAG_LABELS,
+    ROLE_LABELS,
+    UNIT_KIND_LABELS,
+    change_lines,
+    shown_value,
+    vndate,
+)
 from admin.forms import (
     CASE_KIND_LABELS,
     CASE_SOURCE_LABELS,
@@ -105,6 +113,7 @@ SENTENCES = {
     "alert_rule.deactivate": _l("%(who)s đã tắt quy tắc cảnh báo số %(rule)s"),
     "public.live_index.on": _l("%(who)s đã bật chỉ số 30 ngày gần nhất trên trang công khai"),
     "public.live_index.off": _l("%(who)s đã tắt chỉ số 30 ngày gần nhất trên trang công khai"),
+    "response.flag": _l("%(who)s đã đổi đánh dấu của một câu trả lời"),
 }
 # An action without a sentence: its object (the code's first part) and verb (the last part).
 OBJECTS = {
@@ -156,6 +165,7 @@ VALUE_LABELS = {
     "channel": {**CHANNEL_LABELS, **MANUAL_CHANNEL_LABELS},
     "source": CASE_SOURCE_LABELS,
     "reasons": REMINDER_REASON_LABELS,
+    "flag": FLAG_LABELS,
 }
 # "kind" means a different thing for each object.
 KIND_LABELS = {

@@ -18,6 +18,8 @@ from core.timeutil import LOCAL_TZ
 
 # The screens' names of the codes the core returns.
 CHANNEL_LABELS = {"kiosk": _l("Máy tại quầy"), "qr": _l("Mã QR"), "visit": _l("Mã phiếu hẹn")}
+# Why a stored answer is left out of the figures (core.models.FLAGS).
+FLAG_LABELS = {"misuse": _l("Nghi gửi dồn dập"), "repeat": _l("Đánh giá lặp lại"), "clock": _l("Giờ máy sai")}
 WEEKDAY_LABELS = (
     _l("Thứ Hai"),
     _l("Thứ Ba"),
@@ -145,6 +147,7 @@ AUDIT_FIELD_LABELS = {
     "due": _l("Hạn trả lời"),
     "channel": _l("Kênh"),
     "status": _l("Trạng thái"),
+    "flag": _l("Đánh dấu"),
     "assignee": _l("Người xử lý"),
     "cases": _l("Phản ánh"),
     "minutes": _l("Thời hạn (phút)"),

@@ -17,7 +17,7 @@ from core.audit import Actor
 from core.errors import CoreError, ValidationFailed
 from core.extensions import db
 from core.links import pairing_url, survey_url
-from core.models import ROLES, Point, User
+from core.models import FLAGS, ROLES, Point, User
 from core.org.accounts import create_api_token, create_user
 from core.org.devices import create_pairing_code
 from core.org.imports import ImportFailed, import_groups, import_points, import_units
@@ -231,3 +231,40 @@ def run_exports(loop: bool, interval: int) -> None:
     from core.reporting.jobs import work
 
     work(loop=loop, interval=interval, echo=click.echo)
+
+
+@click.command("rebuild-rollups")
+@with_appcontext
+@click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]), help="First local day (default: all).")
+@click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last local day (default: all).")
+@transactions.command
+def rebuild_rollups(first, last) -> None:
+    """Recompute the report counters from the raw answers and say whether any differed."""
+    from core.ratings.rollups import rebuild
+
+    started = time.perf_counter()
+    found = rebuild(first.date() if first else None, last.date() if last else None)
+    for table, count in found.items():
+        click.echo(f"{table}: {count} counter row(s) differed")
+    verdict = "the rollups differed from the raw answers and were corrected" if any(found.values()) else "no difference"
+    click.echo(f"{verdict} ({time.perf_counter() - started:.1f} s)")
+
+
+@click.command("flag-response")
+@with_appcontext
+@click.argument("response_id")
+@click.option(
+    "--flag", required=True, type=click.Choice([*FLAGS, "none"]), help="The flag to set; none counts it again."
+)
+@click.option("--reason", required=True, help="Why (kept in the audit log).")
+@transactions.command
+def flag_response(response_id: str, flag: str, reason: str) -> None:
+    """Leave an answer out of the figures (misuse, repeat, clock) or count it again (none)."""
+    from core.ratings.flags import change_flag
+    from core.ratings.responses import parse_uuid
+
+    try:
+        response = change_flag(Actor.cli(), parse_uuid(response_id), None if flag == "none" else flag, reason)
+    except CoreError as exc:
+        raise click.ClickException(_describe(exc)) from None
+    click.echo(f"{response.id}: flag {response.flag or 'none'}")

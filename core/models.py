@@ -689,3 +689,73 @@ class ExportJob(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+# --- Exact rollups of the answers ---------------------------------------------------------------
+# Counts kept in the answer's own transaction (core.ratings.rollups), so reports read a few rows per
+# point and local day instead of every raw answer. `flag` is "" for a counted answer (a key column
+# cannot be NULL), else the flag's code. `day` and `hour` are local (Asia/Ho_Chi_Minh).
+
+
+class RollupResponse(db.Model):
+    """Responses per point, local day and hour, channel and flag."""
+
+    __tablename__ = "rollup_responses"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    hour: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)
+
+
+class RollupAnswer(db.Model):
+    """Answers per point, local day, channel, flag, criterion and score."""
+
+    __tablename__ = "rollup_answers"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), primary_key=True)
+    score: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
+
+
+class RollupHour(db.Model):
+    """Answers and satisfied answers per point, local day and hour, flag and criterion (the heat map)."""
+
+    __tablename__ = "rollup_hours"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    hour: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+
+
+class RollupReason(db.Model):
+    """Chosen reasons per point, local day, channel, flag and reason."""
+
+    __tablename__ = "rollup_reasons"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    reason_id: Mapped[int] = mapped_column(sa.ForeignKey("reasons.id"), primary_key=True)
+    chosen: Mapped[int] = mapped_column(default=0)
+
+
+class PointVersion(db.Model):
+    """A counter per point, raised by every stored answer and every flag change: the cheap version
+    of a scope's figures that chart caches and ETags key on."""
+
+    __tablename__ = "point_versions"
+
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
 from core.org.imports import new_point_token
+from core.ratings import rollups
 from core.timeutil import LOCAL_TZ
 
 
@@ -62,4 +63,6 @@ def stored_response(point_row: Point, when: datetime, flag: str | None = None, c
     response.answers = [Answer(criterion_id=criteria[code].id, score=score) for code, score in scores.items()]
     db.session.add(response)
     db.session.flush()
+    # The rollups count it as the write path would, in the same transaction.
+    rollups.count_response(rollups.counted_of(response.id))
     return response

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from core.extensions import db
 from core.models import Answer, Criterion, Response
+from core.ratings import rollups
 from core.reporting import official
 from core.reporting.meeting_report import meeting_report_docx, meeting_report_pdf
 from tests import factories as f
@@ -71,6 +72,7 @@ def store(point, scores: list[int]) -> None:
         sa.insert(Answer),
         [{"response_id": rid, "criterion_id": criterion, "score": s} for rid, s in zip(ids, scores, strict=True)],
     )
+    rollups.rebuild_days(when.date(), when.date())
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import CHANNELS, Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
 from core.ratings import scoring
+from core.reporting.sources import ROLLUPS, RawSource
 from core.timeutil import local_day_bounds, local_today
 
 
@@ -96,17 +97,8 @@ def criterion_order() -> list[str]:
     return list(active) + [code for code in others if code not in active]
 
 
-def _in_range(first: date, last: date):
-    start, end = local_day_bounds(first, last)
-    return sa.and_(Response.answered_at >= start, Response.answered_at < end)
-
-
-def _counted(condition) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
 def satisfaction_by_unit(
-    first: date, last: date, unit_ids: set[int] | None = None, min_sample: int = 30
+    first: date, last: date, unit_ids: set[int] | None = None, min_sample: int = 30, source=ROLLUPS
 ) -> list[UnitSatisfaction]:
     """One row per unit in scope (with or without answers), ranked within its competition group.
 
@@ -119,7 +111,7 @@ def satisfaction_by_unit(
         .order_by(Unit.code)
     ).all()
 
-    figures = _grouped(Point.unit_id, first, last, None)
+    figures = _grouped("unit", first, last, None, source)
     rows: list[tuple[int, UnitSatisfaction]] = []
     for unit_id, code, name, group in units:
         slice_ = figures.get(unit_id)
@@ -247,43 +239,10 @@ class RawAnswer:
     reason_labels: list[str] = field(default_factory=list)
 
 
-def _local_offset_hours() -> int:
-    # Asia/Ho_Chi_Minh has kept UTC+7 without daylight saving since 1975, so a fixed shift is exact.
-    from core.timeutil import LOCAL_TZ
-
-    offset = LOCAL_TZ.utcoffset(None) or timedelta(hours=7)
-    return int(offset.total_seconds() // 3600)
-
-
-def _is_postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
-def _local_ts():
-    if _is_postgres():
-        return sa.func.timezone("Asia/Ho_Chi_Minh", Response.answered_at)
-    return None
-
-
-def local_week_start() -> sa.ColumnElement:
-    """The local Monday (YYYY-MM-DD text) of each answer's week."""
-    if _is_postgres():
-        return sa.func.to_char(sa.func.date_trunc("week", _local_ts()), "YYYY-MM-DD")
-    return sa.func.date(Response.answered_at, f"+{_local_offset_hours()} hours", "weekday 0", "-6 days")
-
-
-def local_weekday() -> sa.ColumnElement:
-    """0 = Monday .. 6 = Sunday, local time."""
-    if _is_postgres():
-        return sa.cast(sa.func.extract("isodow", _local_ts()), sa.Integer) - 1
-    sunday_first = sa.cast(sa.func.strftime("%w", Response.answered_at, f"+{_local_offset_hours()} hours"), sa.Integer)
-    return (sunday_first + 6) % 7
-
-
-def local_hour() -> sa.ColumnElement:
-    if _is_postgres():
-        return sa.cast(sa.func.extract("hour", _local_ts()), sa.Integer)
-    return sa.cast(sa.func.strftime("%H", Response.answered_at, f"+{_local_offset_hours()} hours"), sa.Integer)
+def _raw_in_range(first: date, last: date):
+    """Answers of local dates `first`..`last` (the listings of single answers, not the figures)."""
+    start, end = local_day_bounds(first, last)
+    return sa.and_(Response.answered_at >= start, Response.answered_at < end)
 
 
 def _scoped(query, unit_ids: set[int] | None):
@@ -291,43 +250,15 @@ def _scoped(query, unit_ids: set[int] | None):
 
 
 def _grouped(
-    key, first: date, last: date, unit_ids: set[int] | None, received_by: datetime | None = None
+    key: str, first: date, last: date, unit_ids: set[int] | None, source=ROLLUPS
 ) -> dict[object, GroupFigures]:
-    """Counts and criterion tallies grouped by `key` (a column expression over Response/Point);
-    with `received_by`, only the answers the service had received by then (a frozen review)."""
-    in_range = _in_range(first, last)
-    if received_by is not None:
-        in_range = sa.and_(in_range, Response.received_at <= received_by)
-    counts_q = _scoped(
-        sa.select(key.label("k"), _counted(Response.flag.is_(None)), _counted(Response.flag.is_not(None)))
-        .select_from(Response)
-        .join(Point, Response.point_id == Point.id)
-        .where(in_range)
-        .group_by(key),
-        unit_ids,
-    )
+    """Counts and criterion tallies grouped by `key` (a key name of `core.reporting.sources`)."""
     out: dict[object, GroupFigures] = {}
-    for k, counted, flagged in db.session.execute(counts_q):
+    for k, counted, flagged in db.session.execute(source.counts(key, first, last, unit_ids)):
         out[k] = GroupFigures(key=str(k), label=str(k), responses=int(counted), flagged=int(flagged), index=None)
-    crit_q = _scoped(
-        sa.select(
-            key.label("k"),
-            Criterion.code,
-            sa.func.count(Answer.id),
-            _counted(Answer.score >= scoring.SATISFIED_MIN_SCORE),
-            sa.func.avg(Answer.score),
-        )
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Point, Response.point_id == Point.id)
-        .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(Response.flag.is_(None), in_range)
-        .group_by(key, Criterion.code),
-        unit_ids,
-    )
     tallies: dict[object, dict[str, CriterionFigures]] = {}
-    for k, code, answers, satisfied, mean in db.session.execute(crit_q):
-        tallies.setdefault(k, {})[code] = criterion_figures(answers, int(satisfied), mean)
+    for k, code, answers, satisfied, total in db.session.execute(source.tallies(key, first, last, unit_ids)):
+        tallies.setdefault(k, {})[code] = criterion_figures(int(answers), int(satisfied), int(total) / int(answers))
     order = criterion_order()
     for k, row in out.items():
         figures = tallies.get(k, {})
@@ -336,22 +267,26 @@ def _grouped(
     return out
 
 
-def figures_by_unit(first: date, last: date, received_by: datetime | None = None) -> dict[int, GroupFigures]:
-    """Every unit's counted answers and criterion figures, by unit id (the competition's source)."""
-    return _grouped(Point.unit_id, first, last, None, received_by)
+def figures_by_unit(
+    first: date, last: date, received_by: datetime | None = None, source=ROLLUPS
+) -> dict[int, GroupFigures]:
+    """Every unit's counted answers and criterion figures, by unit id (the competition's source).
+    With `received_by`, only the answers the service had received by then (a frozen review): the
+    rollups cannot tell when an answer arrived, so those figures come from the raw answers."""
+    return _grouped("unit", first, last, None, RawSource(received_by) if received_by is not None else source)
 
 
-def scope_summary(first: date, last: date, unit_ids: set[int] | None = None) -> GroupFigures:
+def scope_summary(first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS) -> GroupFigures:
     """The headline of a scope: all its counted answers pooled, the unit formula applied to them."""
-    rows = _grouped(sa.literal("all"), first, last, unit_ids)
+    rows = _grouped("all", first, last, unit_ids, source)
     return rows.get("all") or GroupFigures(key="all", label="", responses=0, flagged=0, index=None)
 
 
 def satisfaction_by_point(
-    first: date, last: date, unit_ids: set[int] | None = None, min_sample: int = 30
+    first: date, last: date, unit_ids: set[int] | None = None, min_sample: int = 30, source=ROLLUPS
 ) -> list[PointRow]:
     """One row per point in scope (with or without answers)."""
-    grouped = _grouped(Response.point_id, first, last, unit_ids)
+    grouped = _grouped("point", first, last, unit_ids, source)
     points_q = _scoped(
         sa.select(Point.id, Point.code, Point.name, Unit.code, Unit.name).join(Unit, Point.unit_id == Unit.id),
         unit_ids,
@@ -391,21 +326,13 @@ def criterion_labels() -> dict[str, str]:
     return {code: label for code, (label, _element) in _criterion_texts().items()}
 
 
-def criteria_summary(first: date, last: date, unit_ids: set[int] | None = None) -> list[CriterionSummary]:
+def criteria_summary(
+    first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS
+) -> list[CriterionSummary]:
     """Each criterion over the whole scope, with its score distribution."""
-    summary = scope_summary(first, last, unit_ids)
-    dist_q = _scoped(
-        sa.select(Criterion.code, Answer.score, sa.func.count(Answer.id))
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Point, Response.point_id == Point.id)
-        .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(Response.flag.is_(None), _in_range(first, last))
-        .group_by(Criterion.code, Answer.score),
-        unit_ids,
-    )
+    summary = scope_summary(first, last, unit_ids, source)
     distribution: dict[str, dict[int, int]] = {}
-    for code, score, count in db.session.execute(dist_q):
+    for code, score, count in db.session.execute(source.distribution(first, last, unit_ids)):
         distribution.setdefault(code, {})[int(score)] = int(count)
     texts = _criterion_texts()
     return [
@@ -420,47 +347,25 @@ def criteria_summary(first: date, last: date, unit_ids: set[int] | None = None) 
     ]
 
 
-def reason_counts(first: date, last: date, unit_ids: set[int] | None = None) -> list[ReasonCount]:
+def reason_counts(first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS) -> list[ReasonCount]:
     """How often each reason was chosen by counted responses, most frequent first (a Pareto)."""
-    from core.models import Reason, ResponseReason
+    from core.models import Reason
 
-    query = _scoped(
-        sa.select(Reason.code, sa.func.count())
-        .select_from(ResponseReason)
-        .join(Reason, ResponseReason.reason_id == Reason.id)
-        .join(Response, ResponseReason.response_id == Response.id)
-        .join(Point, Response.point_id == Point.id)
-        .where(Response.flag.is_(None), _in_range(first, last))
-        .group_by(Reason.code),
-        unit_ids,
-    )
     labels = dict(
         db.session.execute(sa.select(Reason.code, Reason.label).join(Survey).order_by(Survey.active, Survey.id)).all()
     )
-    rows = [ReasonCount(code, labels.get(code, code), int(count)) for code, count in db.session.execute(query)]
+    rows = [
+        ReasonCount(code, labels.get(code, code), int(count))
+        for code, count in db.session.execute(source.reasons(first, last, unit_ids))
+    ]
     rows.sort(key=lambda r: (-r.count, r.code))
     return rows
 
 
-def heatmap(first: date, last: date, unit_ids: set[int] | None = None) -> list[HeatCell]:
+def heatmap(first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS) -> list[HeatCell]:
     """Counted responses by local weekday × hour, with the share satisfied on the first required criterion."""
-    weekday, hour = local_weekday(), local_hour()
-    main_ids = sa.select(Criterion.id).where(Criterion.code == main_criterion_code())
-    main = sa.orm.aliased(Answer)
-    # One pass: each response meets at most one answer to the main question (one per criterion).
-    query = _scoped(
-        sa.select(
-            weekday, hour, sa.func.count(), _counted(main.score >= scoring.SATISFIED_MIN_SCORE), sa.func.count(main.id)
-        )
-        .select_from(Response)
-        .join(Point, Response.point_id == Point.id)
-        .outerjoin(main, sa.and_(main.response_id == Response.id, main.criterion_id.in_(main_ids)))
-        .where(Response.flag.is_(None), _in_range(first, last))
-        .group_by(weekday, hour),
-        unit_ids,
-    )
     cells = []
-    for wd, hr, count, sat, ans in db.session.execute(query):
+    for wd, hr, count, sat, ans in source.heat(first, last, unit_ids, main_criterion_code()):
         sat, ans = int(sat or 0), int(ans or 0)
         cells.append(HeatCell(int(wd), int(hr), int(count), sat, scoring.satisfaction_index(sat, ans)))
     cells.sort(key=lambda c: (c.weekday, c.hour))
@@ -479,9 +384,9 @@ def main_criterion_code() -> str:
     return code or "overall"
 
 
-def weekly_trend(first: date, last: date, unit_ids: set[int] | None = None) -> list[GroupFigures]:
+def weekly_trend(first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS) -> list[GroupFigures]:
     """One row per local week (Monday first) that has answers, oldest first; key = the Monday."""
-    rows = _grouped(local_week_start(), first, last, unit_ids)
+    rows = _grouped("week", first, last, unit_ids, source)
     result = []
     for key in sorted(rows, key=str):
         row = rows[key]
@@ -492,11 +397,12 @@ def weekly_trend(first: date, last: date, unit_ids: set[int] | None = None) -> l
     return result
 
 
-def weekly_trend_by_unit(first: date, last: date, unit_ids: set[int] | None = None) -> dict[int, list[GroupFigures]]:
+def weekly_trend_by_unit(
+    first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS
+) -> dict[int, list[GroupFigures]]:
     """`weekly_trend` of every unit at once (its own points), keyed by unit id: two queries in all."""
-    key = sa.cast(Point.unit_id, sa.String) + "|" + sa.cast(local_week_start(), sa.String)
     result: dict[int, list[GroupFigures]] = {}
-    for composite in sorted(rows := _grouped(key, first, last, unit_ids), key=str):
+    for composite in sorted(rows := _grouped("unit_week", first, last, unit_ids, source), key=str):
         unit_id, _sep, week = str(composite).partition("|")
         row = rows[composite]
         monday = date.fromisoformat(week[:10])
@@ -507,9 +413,9 @@ def weekly_trend_by_unit(first: date, last: date, unit_ids: set[int] | None = No
     return result
 
 
-def channel_figures(first: date, last: date, unit_ids: set[int] | None = None) -> list[GroupFigures]:
+def channel_figures(first: date, last: date, unit_ids: set[int] | None = None, source=ROLLUPS) -> list[GroupFigures]:
     """Kiosk, QR poster and visit code side by side (every channel listed, even without answers)."""
-    rows = _grouped(Response.channel, first, last, unit_ids)
+    rows = _grouped("channel", first, last, unit_ids, source)
     result = []
     for channel in CHANNELS:
         # The label is the code: each door, or document, names the channel in its own language.
@@ -549,7 +455,9 @@ def comments(
         sa.select(Response.id)
         .select_from(Response)
         .join(Point, Response.point_id == Point.id)
-        .where(Response.flag.is_(None), Response.comment.is_not(None), Response.comment != "", _in_range(first, last)),
+        .where(
+            Response.flag.is_(None), Response.comment.is_not(None), Response.comment != "", _raw_in_range(first, last)
+        ),
         unit_ids,
     )
     if point_code:
@@ -593,7 +501,7 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         .select_from(Response)
         .join(Point, Response.point_id == Point.id)
         .join(Unit, Point.unit_id == Unit.id)
-        .where(_in_range(first, last))
+        .where(_raw_in_range(first, last))
         .order_by(Response.answered_at.desc(), Response.id.desc())
         .limit(limit),
         unit_ids,
@@ -612,7 +520,7 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         .join(Response, Answer.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
         .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(_in_range(first, last), Response.answered_at >= oldest),
+        .where(_raw_in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
     for rid, code, value in db.session.execute(scores_q):
@@ -624,7 +532,7 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         .join(Reason, ResponseReason.reason_id == Reason.id)
         .join(Response, ResponseReason.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
-        .where(_in_range(first, last), Response.answered_at >= oldest),
+        .where(_raw_in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
     for rid, code, label in db.session.execute(reasons_q):
@@ -636,12 +544,15 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
 
 
 def answers_version(unit_ids: set[int] | None = None) -> tuple[int, str]:
-    """(number of stored responses, latest receipt) in scope: changes whenever a new answer arrives."""
+    """A version of the scope's figures: the sum of its points' counters, raised by every stored
+    answer and every flag change (a few thousand rows at most, never the answers themselves)."""
+    from core.models import PointVersion
+
     query = _scoped(
-        sa.select(sa.func.count(Response.id), sa.func.max(Response.received_at))
-        .select_from(Response)
-        .join(Point, Response.point_id == Point.id),
+        sa.select(sa.func.count(PointVersion.point_id), sa.func.sum(PointVersion.version))
+        .select_from(PointVersion)
+        .join(Point, PointVersion.point_id == Point.id),
         unit_ids,
     )
-    count, latest = db.session.execute(query).one()
-    return int(count or 0), str(latest or "")
+    points, version = db.session.execute(query).one()
+    return int(version or 0), str(points or 0)
