@@ -1,14 +1,19 @@
-"""The report queries reach the answers of a month through an index, not by reading every answer.
+"""The report queries read a month of figures through an index, never every stored answer.
 
 PostgreSQL only: SQLite's planner says nothing about what a national database would do. A year of
 answers (about 120,000, with their scores and reasons) is loaded in three INSERT … SELECT
-statements and ANALYZEd; each report function runs over one month of that year while an engine
-listener records the SQL it sends; every recorded statement is then EXPLAINed with its own
-parameters. Every node reading `responses` must be an index scan on the answered_at or
-(point_id, answered_at) index; a unit's reports must also reach `answers` and `response_reasons`
-through their response-id indexes. The province-wide reads of those two tables cannot (they carry
-no date: PostgreSQL joins every stored answer by hash), nor can answers_version (it counts all
-history); that is what the exact rollups of issue 12 are for, and it is not asserted here.
+statements, counted into the rollups by `rebuild` and ANALYZEd; each report function runs over one
+month of that year while an engine listener records the SQL it sends; every recorded statement is
+then EXPLAINed with its own parameters.
+
+- Every figure (satisfaction by unit and point, criteria, reasons, heat map, trends, channels, the
+  live competition sheet, the version caches key on) reads only the rollups and small tables,
+  never `responses`, `answers` or `response_reasons`, and each rollup through its primary key
+  (which starts with the local day).
+- The listings of single answers (comments, the raw answers of an export) and a frozen review's
+  "as received by" figures read the raw answers: `responses` through the answered_at or
+  (point_id, answered_at) index, and for a unit `answers` and `response_reasons` through their
+  response-id indexes.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
+from core.ratings import rollups
 from tests.conftest import EXTERNAL
 
 pytestmark = pytest.mark.skipif(
@@ -35,11 +41,15 @@ RESPONSES = 120_000
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 MONTH = (date(2025, 6, 1), date(2025, 6, 30))
 # The tables that grow with every answer, and the indexes a month's range or a scope may use.
-EXPECTED = {
+RAW_TABLES = {
     "responses": {"ix_responses_answered_at", "ix_responses_point_answered"},
     "answers": {"uq_answers_response_criterion"},
     "response_reasons": {"pk_response_reasons"},
 }
+ROLLUP_TABLES = {
+    name: {f"pk_{name}"} for name in ("rollup_responses", "rollup_answers", "rollup_hours", "rollup_reasons")
+}
+EXPECTED = {**RAW_TABLES, **ROLLUP_TABLES}
 INDEX_SCANS = {"Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
 
 
@@ -78,9 +88,11 @@ def _load_year() -> None:
     )
     for statement in statements:
         db.session.execute(sa.text(statement), {"count": RESPONSES, "start": YEAR_START})
+    rollups.rebuild()
     db.session.commit()
+    tables = ", ".join([*EXPECTED, "points", "criteria", "point_versions"])
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text("VACUUM ANALYZE responses, answers, response_reasons, points, criteria"))
+        connection.execute(sa.text(f"VACUUM ANALYZE {tables}"))
 
 
 @contextmanager
@@ -160,10 +172,12 @@ def _reports(unit_id: int) -> Iterator[tuple[str, str, Callable[[], object]]]:
             )
         )
         yield "answers_version", scope_name, functools.partial(queries.answers_version, scope)
-    # The competition sheet's only read of the answers (core.competition.sheet.read_sources).
+    # The competition sheet's only read of the answers (core.competition.sheet.read_sources): live,
+    # and as a frozen review received them.
+    yield "figures_by_unit (competition sheet)", "province", functools.partial(queries.figures_by_unit, first, last)
     as_of = datetime(2025, 12, 31, tzinfo=UTC)
     yield (
-        "figures_by_unit (competition sheet)",
+        "figures_by_unit (frozen review)",
         "province",
         functools.partial(queries.figures_by_unit, first, last, as_of),
     )
@@ -190,23 +204,27 @@ def _scans(app) -> list[Scan]:
     return scans
 
 
-# Reads whose cost grows with the whole history, whatever index exists (until the rollups).
-WHOLE_HISTORY = {"answers_version"}
-# Ranks every unit of the province, so its answers are read province-wide even for one unit's view.
-PROVINCE_WIDE = {"satisfaction_by_unit"}
+# The listings of single answers and the frozen review's figures: what may read the raw answers.
+RAW_READERS = {"comments", "raw_answers", "figures_by_unit (frozen review)"}
 
 
-def test_report_queries_reach_a_month_of_answers_through_their_indexes(demo):
-    """Every report finds its month of `responses` through the answered_at or (point, answered_at)
-    index, and a unit's reports reach their scores and reasons through the response id indexes."""
+def test_report_figures_read_a_month_of_rollups_through_their_keys(demo):
+    """Every figure reads the rollups (never a raw answers table), each through its primary key;
+    the listings and the frozen review reach the raw answers through their indexes."""
     scans = _scans(demo)
-    checked = [
-        scan
-        for scan in scans
-        if scan.report not in WHOLE_HISTORY
-        and (scan.table == "responses" or (scan.scope == "unit" and scan.report not in PROVINCE_WIDE))
+    figures = [scan for scan in scans if scan.report not in RAW_READERS]
+    raw_in_figures = [scan.describe() for scan in figures if scan.table in RAW_TABLES]
+    assert not raw_in_figures, "a figure read the raw answers:\n\n" + "\n\n".join(raw_in_figures)
+    assert {scan.table for scan in figures} == set(ROLLUP_TABLES), "some rollup table was never read"
+    assert {scan.report for scan in figures} >= {
+        "satisfaction_by_unit",
+        "heatmap",
+        "figures_by_unit (competition sheet)",
+    }
+
+    listings = [
+        scan for scan in scans if scan.report in RAW_READERS and (scan.table == "responses" or scan.scope == "unit")
     ]
-    assert {scan.table for scan in checked} == set(EXPECTED), "some answers table was never read"
-    assert {scan.report for scan in checked} >= {"satisfaction_by_point", "figures_by_unit (competition sheet)"}
-    failures = [scan.describe() for scan in checked if not scan.indexed]
+    assert {scan.table for scan in listings} == set(RAW_TABLES), "some raw table was never read by a listing"
+    failures = [scan.describe() for scan in figures + listings if not scan.indexed]
     assert not failures, "\n\n".join(failures)
