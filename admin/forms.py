@@ -1187,3 +1187,23 @@ class CompetitionImportForm(AdminForm):
             FileAllowed(["csv", "xlsx"], message=_l("Chỉ nhận tệp .csv hoặc .xlsx.")),
         ],
     )
+
+
+# --- Answers left out of the figures ------------------------------------------------------------
+
+
+class ResponseFlagForm(AdminForm):
+    """The office leaves an answer out of the figures (or counts it again), with its reason."""
+
+    core_messages: ClassVar = {"reason": _l("Ghi lý do (bắt buộc, tối đa 500 ký tự).")}
+    flag = SelectField(
+        _l("Đánh dấu"),
+        choices=[
+            SelectChoice("misuse", _l("Nghi gửi dồn dập")),
+            SelectChoice("repeat", _l("Đánh giá lặp lại")),
+            SelectChoice("clock", _l("Giờ máy sai")),
+            SelectChoice("none", _l("Tính lại vào số liệu")),
+        ],
+        invalid_choice_message=_l("Chọn một loại đánh dấu trong danh sách."),
+    )
+    reason = text_field(_l("Lý do"), 500)

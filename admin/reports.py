@@ -7,17 +7,21 @@ import dataclasses
 import hashlib
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, g, render_template, request
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from admin import bp
 from admin.access import access
 from admin.formatting import WEEKDAY_LABELS
+from admin.forms import ResponseFlagForm
 from admin.report_filter import ReportFilter, report_filter, unit_tree
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import CompetitionGroup, CompetitionPeriod, Criterion, Milestone, Point, Reason, Survey, Unit
+from core.models import Response as StoredResponse
+from core.ratings.flags import change_flag
 from core.reporting import exports
 from core.reporting import queries as reports
 from core.reporting.labels import CHANNEL_NAMES
@@ -191,6 +195,26 @@ def _comments_page(f: ReportFilter, context: dict):
         points=db.session.execute(point_query).all(),
         **context,
     )
+
+
+@bp.post("/admin/responses/<uuid:response_id>/flag")
+@access("province")
+def response_flag(response_id):
+    """Leave one answer out of every figure (or count it again): the rollups follow in the same
+    transaction, and the audit log keeps the reason."""
+    form = ResponseFlagForm()
+    if db.session.get(StoredResponse, response_id) is None:
+        abort(404)
+    flag = form.flag.data if form.flag.data != "none" else None
+    if form.submit(lambda: change_flag(g.actor, response_id, flag, form.reason.data)):
+        flash(_("Đã loại câu trả lời khỏi số liệu.") if flag else _("Đã tính lại câu trả lời vào số liệu."))
+    else:
+        flash(_("Chưa đổi được: %(problem)s", problem="; ".join(_form_errors(form))), "error")
+    return redirect(url_for("admin.report", view="comments"))
+
+
+def _form_errors(form) -> list[str]:
+    return [str(error) for errors in form.errors.values() for error in errors] or [str(e) for e in form.form_errors]
 
 
 def _view_extras(view: str, f: ReportFilter, data) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from core.org.devices import create_pairing_code, pair_device
 from core.org.periods import period_by_code
 from core.org.units import unit_by_code
 from core.reporting import jobs
+from tests import factories as f
 from tests.conftest import committing, csrf_token
 from tests.test_admin_cases import make_case, trip_alert
 from tests.test_admin_support import OTHER_POINT, OWN_POINT, login_as, point, seed
@@ -86,6 +88,7 @@ ROUTES = {
     "admin.case_new": ("manage", None),
     "admin.alert_list": ("read", None),
     "admin.alert_acknowledge": ("manage", "alert"),
+    "admin.response_flag": ("province", "response"),
     "admin.alert_rule_new": ("province", None),
     "admin.alert_rule_active": ("province", "rule"),
     "admin.calendar": ("province", None),
@@ -158,6 +161,7 @@ FORMS = {
     },
     "admin.case_move": lambda role: {"status": "assigned", "assignee": "Lê Văn An"},
     "admin.alert_acknowledge": lambda role: {"note": "Đã xem xét"},
+    "admin.response_flag": lambda role: {"flag": "misuse", "reason": "Gửi dồn dập"},
     "admin.alert_rule_new": lambda role: {
         "kind": "low_share",
         "unit": "H-HOIAN",
@@ -241,7 +245,12 @@ def _objects(app) -> dict:
         period = db.session.scalar(sa.select(CompetitionPeriod))
         milestone = db.session.scalar(sa.select(Milestone))
         survey = db.session.scalar(sa.select(Survey))
+        yesterday = datetime.now(UTC) - timedelta(days=1)
+        answers = tuple(
+            {"response_id": f.stored_response(p, yesterday, overall=2).id} for p in (own_point, other_point)
+        )
         return {
+            "response": answers,
             "point": ({"point_id": own_point.id}, {"point_id": other_point.id}),
             "device": ({"device_id": own_device.id}, {"device_id": other_device.id}),
             "user": ({"user_id": own_user.id}, {"user_id": other_user.id}),

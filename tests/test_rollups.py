@@ -24,6 +24,7 @@ from core.reporting import queries
 from core.reporting.sources import RAW, ROLLUPS
 from core.timeutil import LOCAL_TZ
 from tests import factories as f
+from tests.test_admin_support import seeded  # noqa: F401 - a fixture used below
 
 CRITERIA = ("overall", "welcome", "guidance", "office")
 REASONS = ("wait", "attitude", "guidance", "procedure", "facilities", "other")
@@ -144,7 +145,7 @@ def province(app_ctx):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_report_figure_from_rollups_equals_the_raw_answers(province, seed):
     units, points, device = province
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded on purpose: reproducible test data, no secret
     today = datetime.now(LOCAL_TZ).date()
     ids = _store_random(rng, points, device, 160)
     # Older answers (a year back, the factory counts them as the write path does).
@@ -154,7 +155,7 @@ def test_every_report_figure_from_rollups_equals_the_raw_answers(province, seed)
     db.session.commit()
 
     stored = db.session.execute(sa.select(Response.flag, sa.func.count()).group_by(Response.flag)).all()
-    flags = {flag: count for flag, count in stored}
+    flags = dict(stored)
     assert sum(flags.values()) == len(ids) + 30
     # The random data exercises every path: counted answers and each of the three flags.
     assert flags.get(None, 0) > 50 and flags.get("misuse", 0) > 0 and flags.get("clock", 0) > 0
@@ -173,7 +174,7 @@ def test_every_report_figure_from_rollups_equals_the_raw_answers(province, seed)
 
 
 def test_a_flag_change_moves_the_answer_out_of_the_figures_and_back(province, runner):
-    units, points, _device = province
+    _units, points, _device = province
     when = datetime.now(LOCAL_TZ) - timedelta(days=1)
     kept = f.stored_response(points[2], when, overall=5, welcome=4)
     f.stored_response(points[2], when, overall=2, welcome=2)
@@ -268,3 +269,43 @@ def test_rebuild_of_a_day_range_leaves_other_days_alone(province):
     assert found["rollup_responses"] == 1  # that day's counter: 9 stored, 1 computed
     counts = dict(db.session.execute(sa.select(RollupResponse.day, RollupResponse.responses)).all())
     assert counts == {old.date(): 9, new.date(): 1}
+
+
+def test_the_office_leaves_an_answer_out_from_the_comments_page(seeded):  # noqa: F811 - the fixture
+    """The flag form on a comment: the figures drop the answer at once, the audit keeps the reason;
+    a missing reason changes nothing; a unit manager may not."""
+    from tests.test_admin_support import OWN_SECRET, login_as, token_from
+
+    app, facts = seeded
+    client = app.test_client()
+    login_as(client, "province_admin")
+    page = client.get("/admin/reports/comments").get_data(as_text=True)
+    assert OWN_SECRET in page and "Loại khỏi số liệu" in page
+    with app.app_context():
+        target = db.session.scalar(sa.select(Response).where(Response.comment == OWN_SECRET))
+        before = queries.scope_summary(facts["today"], facts["today"])
+    url = f"/admin/responses/{target.id}/flag"
+
+    refused = client.post(url, data={"csrf_token": token_from(client), "flag": "misuse", "reason": " "})
+    assert refused.status_code == 302
+    assert "Chưa đổi được" in client.get("/admin/reports/comments").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Response, target.id).flag is None
+
+    done = client.post(url, data={"csrf_token": token_from(client), "flag": "misuse", "reason": "Gửi thử nghiệm"})
+    assert done.status_code == 302
+    page = client.get("/admin/reports/comments").get_data(as_text=True)
+    assert "Đã loại câu trả lời khỏi số liệu." in page and OWN_SECRET not in page
+    with app.app_context():
+        after = queries.scope_summary(facts["today"], facts["today"])
+        assert (after.responses, after.flagged) == (before.responses - 1, before.flagged + 1)
+        assert after == queries.scope_summary(facts["today"], facts["today"], source=RAW)
+        audit = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "response.flag"))
+        assert audit.details == "Gửi thử nghiệm" and audit.changes == {"flag": [None, "misuse"]}
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "đã đổi đánh dấu của một câu trả lời" in log and "Nghi gửi dồn dập" in log
+
+    manager = app.test_client()
+    login_as(manager, "unit_manager")
+    forbidden = manager.post(url, data={"csrf_token": token_from(manager), "flag": "none", "reason": "x"})
+    assert forbidden.status_code == 403
