@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test venv dev-venv lint format migrate translations chromium postgres-binaries bench clean
+.PHONY: run test venv dev-venv lint format migrate translations chromium postgres-binaries nginx redis-server bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,20 +53,36 @@ chromium:
 	  else echo "chromium is missing: install Debian's chromium package (browser tests need it)"; fi; \
 	fi
 
+# Debian's nginx and redis-server for the two-instance test (tests/test_two_instances.py) and the
+# nginx bench, which start private ones of their own on loopback (never the system's services).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "nginx is missing: install Debian's nginx package (the two-instance test needs it)"; fi; \
+	fi
+
+redis-server:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else echo "redis-server is missing: install Debian's redis-server package (the two-instance test needs it)"; fi; \
+	fi
+
 lint: dev-venv
 	$(BIN)/ruff check .
 
 format: dev-venv
 	$(BIN)/ruff format .
 
-test: dev-venv translations chromium postgres-binaries lint
+test: dev-venv translations chromium postgres-binaries nginx redis-server lint
 	$(BIN)/pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on $$TEST_DATABASE_URL =="; \
 	  SUITE_DATABASE=external $(BIN)/pytest -q -m "not browser"; \
 	fi
 
-bench: dev-venv
+bench: dev-venv nginx
 	$(BIN)/python bench/run_all.py
 
 migrate: venv

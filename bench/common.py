@@ -21,9 +21,10 @@ def bench_app():
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
-        from core import demo
+        from core import demo, transactions
 
-        demo.load_demo(sample_days=0)
+        with transactions.unit_of_work():  # load_demo leaves the commit to its caller
+            demo.load_demo(sample_days=0)
     return app
 
 
@@ -32,3 +33,8 @@ def timer(results: dict, name: str):
     started = time.perf_counter()
     yield
     results[name] = time.perf_counter() - started
+
+
+def figure(name: str, value: str, target: str, ok: bool) -> None:
+    """One figure against its target, in the line format `bench/run_all.py` collects."""
+    print(f"FIGURE {name}: {value} (target {target}) {'OK' if ok else 'FAIL'}", flush=True)

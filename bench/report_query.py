@@ -1,41 +1,54 @@
-"""The satisfaction report: SQL aggregation against a Python loop over the same rows, same run.
+"""Every report from the rollups against the same report from the raw answers, same run, same data.
 
-Prints the time of `core.reporting.queries.satisfaction_by_unit` over N stored responses, the time of the naive
-baseline that fetches every answer row and aggregates in Python, and the ratio.
+Stores N responses (`demo-data --responses`, spread over 90 days), then times each report function of
+`core.reporting.queries` over the 90 days with `source=ROLLUPS` (what the service does) and with
+`source=RAW` (the reference reading every answer), median of `--repeat` runs, and checks that both
+give identical figures.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
+import dataclasses
+import statistics
+import time
 from datetime import timedelta
 
-import sqlalchemy as sa
-from common import bench_app, timer
+from common import bench_app, figure
 
-from core import demo
-from core.extensions import db
-from core.models import Answer, Point, Response
-from core.reporting.queries import satisfaction_by_unit
+from core import demo, transactions
+from core.reporting import queries
+from core.reporting.sources import RAW, ROLLUPS
 from core.timeutil import local_today
 
+REPORTS = {
+    "satisfaction by unit": lambda a, b, s: queries.satisfaction_by_unit(a, b, source=s),
+    "satisfaction by point": lambda a, b, s: queries.satisfaction_by_point(a, b, source=s),
+    "criteria": lambda a, b, s: queries.criteria_summary(a, b, source=s),
+    "reasons": lambda a, b, s: queries.reason_counts(a, b, source=s),
+    "heat map": lambda a, b, s: queries.heatmap(a, b, source=s),
+    "weekly trend by unit": lambda a, b, s: queries.weekly_trend_by_unit(a, b, source=s),
+    "channels": lambda a, b, s: queries.channel_figures(a, b, source=s),
+}
 
-def python_baseline(first, last) -> dict:
-    from core.timeutil import local_day_bounds
 
-    start, end = local_day_bounds(first, last)
-    rows = db.session.execute(
-        sa.select(Point.unit_id, Answer.criterion_id, Answer.score)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Point, Response.point_id == Point.id)
-        .where(Response.flag.is_(None), Response.answered_at >= start, Response.answered_at < end)
-    )
-    totals: dict = defaultdict(lambda: [0, 0])
-    for unit_id, criterion_id, score in rows:
-        cell = totals[(unit_id, criterion_id)]
-        cell[0] += 1
-        cell[1] += score >= 4
-    return totals
+def _median(call, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def _plain(value):
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def main() -> None:
@@ -45,22 +58,26 @@ def main() -> None:
     args = parser.parse_args()
     app = bench_app()
     with app.app_context():
-        demo.add_sample_responses(count=args.responses, days=90)
+        with transactions.unit_of_work():
+            demo.add_sample_responses(count=args.responses, days=90)
         last = local_today()
         first = last - timedelta(days=89)
-        best: dict[str, float] = {}
-        for _ in range(args.repeat):
-            results: dict[str, float] = {}
-            with timer(results, "sql"):
-                rows = satisfaction_by_unit(first, last)
-            with timer(results, "python"):
-                python_baseline(first, last)
-            for key, value in results.items():
-                best[key] = min(best.get(key, value), value)
-    print(f"responses stored        : {args.responses:,} ({sum(r.responses for r in rows):,} counted)")
-    print(f"report, SQL GROUP BY    : {best['sql'] * 1000:8.1f} ms (best of {args.repeat})")
-    print(f"baseline, Python loop   : {best['python'] * 1000:8.1f} ms")
-    print(f"ratio baseline / report : {best['python'] / best['sql']:.1f}x")
+        total_rolled = total_raw = 0.0
+        for name, report in REPORTS.items():
+            rolled, rolled_rows = _median(lambda r=report: r(first, last, ROLLUPS), args.repeat)
+            raw, raw_rows = _median(lambda r=report: r(first, last, RAW), args.repeat)
+            same = _plain(rolled_rows) == _plain(raw_rows)
+            total_rolled, total_raw = total_rolled + rolled, total_raw + raw
+            print(f"{name:24}: rollups {rolled * 1000:8.1f} ms, raw answers {raw * 1000:8.1f} ms, same figures: {same}")
+            if not same:
+                figure(f"{name} from rollups equals raw", "differs", "identical", False)
+    print(f"responses stored: {args.responses:,} over 90 days")
+    figure(
+        f"all reports at {args.responses:,} answers, raw / rollups",
+        f"{total_raw / total_rolled:.1f}x faster ({total_rolled * 1000:.0f} ms against {total_raw * 1000:.0f} ms)",
+        "faster than the raw answers",
+        total_rolled < total_raw,
+    )
 
 
 if __name__ == "__main__":

@@ -11,22 +11,12 @@ so that stopping it harms nobody else. Without PostgreSQL's server binaries thos
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import http.client
 import json
 import os
-import pwd
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +28,8 @@ from app import create_app
 from core.extensions import db
 from core.models import Answer, Response
 from tests.conftest import EXTERNAL, _config, _drop_database, _own_database, _upgrade
+from tests.servers import Gunicorn, private_cluster
+from tests.servers import wait_until as _wait
 from tests.test_kiosk_api import add_point, new_code
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,20 +37,6 @@ SUBMIT = "/api/v1/kiosk/responses"
 # Answers the stream must see stored before it breaks the server, and again after it is back.
 BEFORE = 25
 AFTER = 25
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(predicate: Callable[[], bool], timeout: float, what: str, poll: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(poll)
 
 
 # ---------- HTTP, as a tablet speaks it ----------
@@ -179,57 +157,7 @@ class KioskFleet:
             return sum(1 for a in self.attempts if a.first and a.started <= end and a.ended >= start)
 
 
-# ---------- gunicorn ----------
-
-
-class Gunicorn:
-    """`gunicorn wsgi:app` with two workers in a process group of its own (killed as one)."""
-
-    def __init__(self, database_url: str, workdir: Path):
-        self.port = _free_port()
-        self.log = workdir / "gunicorn.log"
-        self.env = dict(
-            os.environ,
-            DATABASE_URL=database_url,
-            SECRET_KEY="durability-test",
-            RATELIMIT_ENABLED="false",
-            PUBLIC_BASE_URL=f"http://127.0.0.1:{self.port}",
-            EVIDENCE_DIR=str(workdir / "evidence"),
-            EXPORT_DIR=str(workdir / "exports"),
-        )
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> float:
-        """Start and wait until it answers; the moment it did."""
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        command = [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "30", "wsgi:app"]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True
-            )
-        _wait(lambda: request(self.port, "GET", "/healthz").status is not None, 30, "gunicorn to answer")
-        return time.monotonic()
-
-    def kill(self) -> float:
-        """SIGKILL the master and its workers at once: no graceful anything. The moment it happened."""
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        killed = time.monotonic()
-        self.process.wait(timeout=10)
-        _wait(lambda: request(self.port, "GET", "/healthz").status is None, 10, "the killed server to go")
-        return killed
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+# ---------- pairing and counting ----------
 
 
 def pair(app_url: str, server: Gunicorn) -> str:
@@ -261,80 +189,10 @@ def stored(database_url: str) -> tuple[list[str], int]:
 # ---------- a private PostgreSQL cluster ----------
 
 
-def _postgres_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb and shutil.which("pg_ctl") else None
-
-
-class Cluster:
-    """initdb, pg_ctl start/stop; as the postgres user when we are root (initdb refuses root)."""
-
-    def __init__(self, bindir: Path):
-        self.bindir = bindir
-        self.port = _free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="durability-pg-"))
-        self.data = self.root / "data"
-        self.owner: pwd.struct_passwd | None = None
-        if os.geteuid() == 0:
-            self.owner = pwd.getpwnam("postgres")
-            os.chown(self.root, self.owner.pw_uid, self.owner.pw_gid)
-
-    def _run(self, *args: str) -> None:
-        command = [str(self.bindir / args[0]), *args[1:]]
-        if self.owner is not None:
-            command = ["runuser", "-u", self.owner.pw_name, "--", *command]
-        result = subprocess.run(command, cwd=self.root, capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, f"{' '.join(args[:2])} failed:\n{result.stdout}\n{result.stderr}"
-
-    def init(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-
-    def start(self) -> None:
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-        self._run(
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.root / "log"), "-o", options
-        )
-
-    def stop(self, mode: str) -> None:
-        self._run("pg_ctl", "stop", "-w", "-D", str(self.data), "-m", mode)
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def new_database(self) -> str:
-        name = f"durability_{uuid.uuid4().hex[:8]}"
-        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        return self.url(name)
-
-    def remove(self) -> None:
-        with contextlib.suppress(AssertionError):  # already stopped
-            self.stop("immediate")
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def cluster():
-    bindir = _postgres_bindir()
-    # `make test` installs Debian's postgresql (binaries and the postgres user) where they are missing.
-    assert bindir is not None, "PostgreSQL's server binaries (initdb, pg_ctl) are missing: run `make test`"
-    if os.geteuid() == 0:
-        try:
-            pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.fail("running as root and there is no postgres user to run initdb as: install postgresql")
-    instance = Cluster(bindir)
-    try:
-        instance.init()
-        instance.start()
+    with private_cluster("durability-pg-") as instance:
         yield instance
-    finally:
-        instance.remove()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -347,7 +205,7 @@ def database(request, tmp_path):
         url = _own_database(os.environ["TEST_DATABASE_URL"])
         request.addfinalizer(lambda: _drop_database(url))
     else:
-        url = request.getfixturevalue("cluster").new_database()
+        url = request.getfixturevalue("cluster").new_database("durability")
     _upgrade(url)
     return url
 
@@ -442,7 +300,7 @@ def _assert_every_answer_once(fleet: KioskFleet, database_url: str) -> None:
 
 
 def test_sigkilled_gunicorn_keeps_every_acknowledged_answer(database, tmp_path):
-    server = Gunicorn(database, tmp_path)
+    server = Gunicorn(database, tmp_path, SECRET_KEY="durability-test")
     fleet = None
     try:
         server.start()
@@ -488,9 +346,9 @@ def test_sigkilled_gunicorn_keeps_every_acknowledged_answer(database, tmp_path):
 
 
 def test_postgresql_outage_answers_503_and_the_queue_arrives_once(cluster, tmp_path):
-    database = cluster.new_database()
+    database = cluster.new_database("durability")
     _upgrade(database)
-    server = Gunicorn(database, tmp_path)
+    server = Gunicorn(database, tmp_path, SECRET_KEY="durability-test")
     fleet = None
     try:
         server.start()
