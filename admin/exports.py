@@ -1,5 +1,12 @@
-"""Downloads of the reports: the XLSX workbook, a CSV per table, and the meeting report (PDF and
-DOCX). Each holds exactly the figures of the screens, for the same filter and scope.
+"""Downloads of the reports: the XLSX workbook of the report's tables, a CSV per table, the raw
+data (the citizens' comments and every stored answer, as XLSX or CSV), and the meeting report (PDF
+and DOCX). Each holds exactly the figures of the screens, for the same filter and scope.
+
+The report workbook (`report.xlsx`) holds the aggregate tables only, each read from the rollups by
+`core.reporting.queries`: its size does not grow with the answers, and its time follows the number
+of rollup rows (counters per point and local day), not of answers (bench/report_scale.py). What
+grows with every answer, the comments and the answers themselves, is the raw-data export
+(`raw.xlsx`, and `raw.csv` as before), so nothing that the workbook once held is lost.
 
 The report pages POST to these addresses: that queues a background job (`core.reporting.jobs`,
 built by `flask run-exports`) and opens its progress page, which offers the file when it is ready.
@@ -36,7 +43,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIMETYPES = {".xlsx": XLSX, ".csv": "text/csv; charset=utf-8", ".pdf": "application/pdf", ".docx": DOCX}
 KIND_LABELS = {
-    "xlsx": _l("Excel (tất cả các bảng)"),
+    "xlsx": _l("Excel (các bảng số liệu)"),
     "csv": _l("CSV"),
     "meeting_pdf": _l("Báo cáo PDF cho cuộc họp"),
     "meeting_docx": _l("Báo cáo Word cho cuộc họp"),
@@ -71,27 +78,45 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
 # --- What is built: one function per download, used by the GET and by the job ----------------------
 
 
-def workbook_tables(f: ReportFilter, progress: Progress = _quiet) -> list[exports.Table]:
-    """Every report table, the comments, and every raw answer: a raw sheet longer than Excel allows
-    continues on "Câu trả lời (2)" and so on, and the overview says how many rows each one holds."""
-    views = [view for view in VIEWS if view != "comments"]
-    steps = len(views) + 3
-
+def _steps(progress: Progress, steps: int) -> Callable[[int], None]:
     def step(done: int) -> None:
         progress(40 * done // steps, _("Đang lấy số liệu (%(done)d/%(total)d)", done=done, total=steps))
 
+    return step
+
+
+def workbook_tables(f: ReportFilter, progress: Progress = _quiet) -> list[exports.Table]:
+    """The report workbook: the overview and every report table but the comments, each from its
+    aggregate query, so its size does not grow with the answers. The overview says where
+    the comments and the answers are: the raw-data export (`raw_tables`)."""
+    views = [view for view in VIEWS if view != "comments"]
+    step = _steps(progress, len(views) + 1)
     step(0)
     summary = reports.scope_summary(f.first, f.last, f.scope)
     overview = exports.summary_table(f.first, f.last, f.scope_name, summary)
+    overview.rows.append(list(exports.RAW_DATA_NOTE))
     tables = []
     for number, view in enumerate(views, start=1):
         step(number)
         tables.append(table_for(view, collect(view, f)))
-    step(len(views) + 1)
+    return [overview, *tables]
+
+
+def raw_tables(f: ReportFilter, progress: Progress = _quiet) -> list[exports.Table]:
+    """The raw-data workbook: the overview (with the counted and flagged totals the answers add up
+    to), the comments, and every stored answer, counted or flagged. A raw sheet longer than Excel
+    allows continues on "Câu trả lời (2)" and so on, and the overview says how many rows each holds."""
+    step = _steps(progress, 3)
+    step(0)
+    summary = reports.scope_summary(f.first, f.last, f.scope)
+    overview = exports.summary_table(f.first, f.last, f.scope_name, summary)
+    step(1)
     _total, comment_rows = reports.comments(f.first, f.last, f.scope, limit=COMMENT_LIMIT)
-    step(len(views) + 2)
+    step(2)
     raw = reports.raw_answers(f.first, f.last, f.scope, limit=RAW_CSV_LIMIT)
     raw_sheets = exports.split_sheets(exports.raw_table(raw, criteria_columns()))
+    comments = exports.comment_table(comment_rows)
+    overview.rows.append([f"Số ý kiến ở sheet “{comments.title}”", len(comments.rows)])
     for sheet in raw_sheets:
         overview.rows.append([f"Số lượt ở sheet “{sheet.title}”", len(sheet.rows)])
     if len(raw_sheets) > 1:
@@ -102,7 +127,7 @@ def workbook_tables(f: ReportFilter, progress: Progress = _quiet) -> list[export
                 + ", ".join(f"“{sheet.title}”" for sheet in raw_sheets[1:]),
             ]
         )
-    return [overview, *tables, exports.comment_table(comment_rows), *raw_sheets]
+    return [overview, comments, *raw_sheets]
 
 
 def _write_rows(tables: list[exports.Table], progress: Progress) -> None:
@@ -115,6 +140,12 @@ def _write_rows(tables: list[exports.Table], progress: Progress) -> None:
 
 def xlsx_data(f: ReportFilter, progress: Progress = _quiet) -> bytes:
     tables = workbook_tables(f, progress)
+    _write_rows(tables, progress)
+    return exports.xlsx_bytes(tables)
+
+
+def raw_xlsx_data(f: ReportFilter, progress: Progress = _quiet) -> bytes:
+    tables = raw_tables(f, progress)
     _write_rows(tables, progress)
     return exports.xlsx_bytes(tables)
 
@@ -181,6 +212,13 @@ def export_xlsx():
     return _download(xlsx_data(f), XLSX, _filename(f, "hai-long", "xlsx"))
 
 
+@bp.get("/admin/exports/raw.xlsx")
+@access("read")
+def export_raw_xlsx():
+    f = report_filter()
+    return _download(raw_xlsx_data(f), XLSX, _filename(f, "du-lieu-tho", "xlsx"))
+
+
 @bp.get("/admin/exports/<view>.csv")
 @access("read")
 def export_csv(view: str):
@@ -237,6 +275,13 @@ def start_export_xlsx():
     return _start("xlsx", f, _filename(f, "hai-long", "xlsx"))
 
 
+@bp.post("/admin/exports/raw.xlsx")
+@access("read")
+def start_export_raw_xlsx():
+    f = report_filter()
+    return _start("xlsx", f, _filename(f, "du-lieu-tho", "xlsx"), "raw")
+
+
 @bp.post("/admin/exports/<view>.csv")
 @access("read")
 def start_export_csv(view: str):
@@ -290,7 +335,8 @@ def build_job(job: ExportJob, progress: Progress) -> bytes:
     with force_locale(job.params.get("locale") or "vi"):
         f = _filter_of(job)
         if job.kind == "xlsx":
-            return xlsx_data(f, progress)
+            # The kind is the format; `view` "raw" asks for the raw data, as for the CSV.
+            return raw_xlsx_data(f, progress) if job.params.get("view") == "raw" else xlsx_data(f, progress)
         if job.kind == "csv":
             params = job.params
             filters = (
@@ -316,8 +362,10 @@ def _own_job(job_id: str) -> ExportJob:
 
 def describe(job: ExportJob) -> str:
     """What the job builds, as a person reads it: "CSV: Theo đơn vị"."""
-    label = str(KIND_LABELS.get(job.kind, job.kind))
     view = job.params.get("view")
+    if job.kind == "xlsx" and view == "raw":
+        return _("Dữ liệu thô (Excel)")
+    label = str(KIND_LABELS.get(job.kind, job.kind))
     if job.kind == "csv" and view:
         label += ": " + (str(VIEWS[view]) if view in VIEWS else _("Mọi câu trả lời"))
     return label
@@ -336,6 +384,8 @@ def retry_url(job: ExportJob) -> str:
             args[name] = params[name]
     if job.kind == "csv":
         return url_for("admin.start_export_csv", view=params["view"], **args)
+    if job.kind == "xlsx" and params.get("view") == "raw":
+        return url_for("admin.start_export_raw_xlsx", **args)
     endpoint = {"xlsx": "admin.start_export_xlsx", **{k: e for k, (_x, e) in MEETING_KINDS.items()}}[job.kind]
     return url_for(endpoint, **args)
 

@@ -751,6 +751,46 @@ class RollupReason(db.Model):
     chosen: Mapped[int] = mapped_column(default=0)
 
 
+class RollupMonthResponse(db.Model):
+    """Responses per point, local month (its first day), channel and flag: what a year-long report
+    reads for its whole months, so it reads about as many rows however many answers a day brings."""
+
+    __tablename__ = "rollup_month_responses"
+
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)
+
+
+class RollupMonthAnswer(db.Model):
+    """Answers per point, local month, channel, flag, criterion and score."""
+
+    __tablename__ = "rollup_month_answers"
+
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), primary_key=True)
+    score: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
+
+
+class RollupMonthReason(db.Model):
+    """Chosen reasons per point, local month, channel, flag and reason."""
+
+    __tablename__ = "rollup_month_reasons"
+
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    reason_id: Mapped[int] = mapped_column(sa.ForeignKey("reasons.id"), primary_key=True)
+    chosen: Mapped[int] = mapped_column(default=0)
+
+
 class PointVersion(db.Model):
     """A counter per point, raised by every stored answer and every flag change: the cheap version
     of a scope's figures that chart caches and ETags key on."""

@@ -39,11 +39,13 @@ ROUTES = {
     "admin.report": ("read", "unit"),
     "admin.chart": ("read", "unit"),
     "admin.export_xlsx": ("read", "unit"),
+    "admin.export_raw_xlsx": ("read", "unit"),
     "admin.export_csv": ("read", "unit"),
     "admin.export_pdf": ("read", "unit"),
     "admin.export_docx": ("read", "unit"),
     # Background exports: starting one is scoped like the report; a job is its asker's alone
     "admin.start_export_xlsx": ("read", "unit"),
+    "admin.start_export_raw_xlsx": ("read", "unit"),
     "admin.start_export_csv": ("read", "unit"),
     "admin.start_export_pdf": ("read", "unit"),
     "admin.start_export_docx": ("read", "unit"),

@@ -105,6 +105,7 @@ def test_unit_manager_crawl_never_meets_another_units_comment(seeded_app):
         "/admin/reports/comments?score=1",
         "/admin/reports/comments?point=H-TAMKY-P1",
         "/admin/exports/report.xlsx",
+        "/admin/exports/raw.xlsx",
     ]
     seen, queue, pages = set(), list(start), 0
     own_seen = False
@@ -229,8 +230,6 @@ def test_xlsx_export_equals_the_report(seeded_app):
         "Giờ × ngày",
         "Xu hướng tuần",
         "Kênh",
-        "Ý kiến",
-        "Câu trả lời",
     ]
     with seeded_app.app_context():
         first, last = reports.default_range()
@@ -254,14 +253,28 @@ def test_xlsx_export_equals_the_report(seeded_app):
     totals = {row[0]: row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert totals["Số lượt đánh giá được tính"] == summary.responses == 13
     assert totals["Chỉ số hài lòng (%)"] == pytest.approx(summary.index)
-    raw = workbook["Câu trả lời"]
+    # The report workbook holds aggregates only; its overview says where the comments and answers are.
+    assert "Dữ liệu thô" in totals["Ý kiến và từng câu trả lời"]
+    assert SCRIPT_COMMENT not in xlsx_text(response.data)
+
+    # The raw data: the comments and every stored answer, counted or flagged, in a workbook of its own.
+    raw_response = client.get("/admin/exports/raw.xlsx")
+    assert raw_response.status_code == 200 and raw_response.mimetype == response.mimetype
+    assert re.search(r'filename="bao-cao-du-lieu-tho-tinh-[0-9-]+\.xlsx"', raw_response.headers["Content-Disposition"])
+    raw_book = load_workbook(io.BytesIO(raw_response.data))
+    assert raw_book.sheetnames == ["Tổng hợp", "Ý kiến", "Câu trả lời"]
+    raw = raw_book["Câu trả lời"]
     raw_header = [cell.value for cell in raw[1]]
     assert not any(word in " ".join(raw_header).lower() for word in ("điện thoại", "họ tên", "liên hệ", "phone"))
     assert raw.max_row - 1 == stored
-    comments = list(workbook["Ý kiến"].iter_rows(min_row=2, values_only=True))
+    comments = list(raw_book["Ý kiến"].iter_rows(min_row=2, values_only=True))
     assert len(comments) == 4
     # A formula-looking comment would be text; the HTML comment is stored as text, unescaped.
     assert any(SCRIPT_COMMENT in (row[7] or "") for row in comments)
+    overview = {row[0]: row[1] for row in raw_book["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
+    flagged = overview["Số lượt bị loại (bấm liên tục, lặp lại, sai giờ)"]
+    assert overview["Số lượt đánh giá được tính"] + flagged == stored
+    assert overview["Số lượt ở sheet “Câu trả lời”"] == stored and overview["Số ý kiến ở sheet “Ý kiến”"] == 4
 
 
 def test_raw_answers_csv_and_the_workbook_never_cut(seeded_app, monkeypatch):
@@ -274,7 +287,7 @@ def test_raw_answers_csv_and_the_workbook_never_cut(seeded_app, monkeypatch):
     assert "Ý kiến" in raw[0] and not any("điện thoại" in h.lower() for h in raw[0])
     # Past a sheet's rows the answers continue on a second sheet: every one of the 7 is written.
     monkeypatch.setattr(exports, "SHEET_ROWS", 5)
-    workbook = load_workbook(io.BytesIO(client.get("/admin/exports/report.xlsx").data))
+    workbook = load_workbook(io.BytesIO(client.get("/admin/exports/raw.xlsx").data))
     assert workbook["Câu trả lời"].max_row == 1 + 5 and workbook["Câu trả lời (2)"].max_row == 1 + 2
     notes = dict(workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True))
     assert notes["Số lượt ở sheet “Câu trả lời”"] == 5 and notes["Số lượt ở sheet “Câu trả lời (2)”"] == 2
@@ -498,6 +511,7 @@ OTHER_UNIT_FILTERS = [
     "/admin/charts/trend.png?unit=H-TAMKY",
     "/admin/charts/units.svg?unit=H-TAMKY",
     "/admin/exports/report.xlsx?unit=H-TAMKY",
+    "/admin/exports/raw.xlsx?unit=H-TAMKY",
     "/admin/exports/raw.csv?unit=H-TAMKY",
     "/admin/exports/comments.csv?unit=H-TAMKY",
     "/admin/exports/report.pdf?unit=H-TAMKY",

@@ -4,7 +4,9 @@ answers, cases and self-assessments; `flask demo-data` builds it, fast and repro
 
 from __future__ import annotations
 
+import itertools
 import time
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -155,3 +157,50 @@ def test_the_demo_stays_fast(app):
     with committing(app):
         demo.load_demo()
     assert time.perf_counter() - started < 20
+
+
+def test_bulk_rows_are_stored_as_the_orm_stores_them_and_counted_in_the_rollups(demo, monkeypatch):
+    """The fast loader writes driver-ready values (COPY on PostgreSQL): they read back as the ORM's
+    own (version 4 UUIDs, aware UTC times in working hours), sorted ids carry no hint of their point,
+    the responses' indexes are dropped and rebuilt around a large load, and the rollups equal the
+    raw answers afterwards."""
+    from core.ratings import rollups
+
+    # A "large" load at test size: the indexes are dropped and built again after it.
+    monkeypatch.setattr("core.demo.REBUILD_INDEXES_FROM", 1000)
+    monkeypatch.setattr("core.demo.BATCH_ROWS", 700)  # several batches, each in its slice of the ids
+
+    def checks() -> tuple[list, list]:
+        inspector = sa.inspect(db.session.connection())
+        indexes = sorted(ix["name"] for ix in inspector.get_indexes("responses"))
+        keys = sorted(
+            (table, key["name"], key["options"].get("ondelete"))
+            for table in ("responses", "answers", "response_reasons")
+            for key in inspector.get_foreign_keys(table)
+        )
+        return indexes, keys
+
+    with demo.app_context():
+        before = checks()
+        now = datetime(2026, 3, 13, 10, 30, tzinfo=LOCAL_TZ)  # a Friday morning
+        added = add_sample_responses(count=3000, days=20, seed=3, now=now)
+        assert added == 3000
+        # The indexes (and PostgreSQL's foreign keys) set aside for the load are all back.
+        assert checks() == before and "ix_responses_answered_at" in before[0]
+        assert ("answers", "fk_answers_response_id_responses", "CASCADE") in before[1]
+        rows = db.session.execute(
+            sa.select(Response.id, Response.point_id, Response.answered_at, Response.received_at).order_by(Response.id)
+        ).all()
+        assert len(rows) == 3000 and len({row.id for row in rows}) == 3000
+        assert all(row.id.version == 4 and row.id.variant == uuid.RFC_4122 for row in rows)
+        first_day = now.date() - timedelta(days=19)
+        for row in rows:
+            local = row.answered_at.astimezone(LOCAL_TZ)
+            assert row.answered_at.tzinfo is not None and row.received_at == row.answered_at
+            assert local.weekday() < 5 and 7 <= local.hour < 17 and first_day <= local.date() <= now.date()
+            assert row.answered_at <= now
+        # In id order the points are shuffled, not in runs of one point.
+        changes = sum(a.point_id != b.point_id for a, b in itertools.pairwise(rows))
+        assert changes > 2500
+        assert set(rollups.differences(first_day, now.date()).values()) == {0}
+        db.session.rollback()

@@ -20,6 +20,7 @@ from tests.conftest import committing
 from tests.test_admin_support import OTHER_SECRET, OWN_SECRET, login_as, seed, token_from
 
 XLSX_URL = "/admin/exports/report.xlsx"
+RAW_XLSX_URL = "/admin/exports/raw.xlsx"
 
 
 @pytest.fixture
@@ -143,7 +144,9 @@ def test_a_job_goes_queued_running_done_and_delivers_the_synchronous_workbook(si
     assert background == cells(synchronous.data)
     units = background["Đơn vị"]
     assert [row[0] for row in units[1:]] == ["H-HOIAN"] and units[1][3] == 7
-    assert OWN_SECRET in str(background["Ý kiến"]) and OTHER_SECRET not in str(background)
+    # The report's tables only: the comments and the answers are the raw data's own download.
+    assert "Ý kiến" not in background and not any(title.startswith("Câu trả lời") for title in background)
+    assert OWN_SECRET not in str(background) and OTHER_SECRET not in str(background)
 
     # A reload, or the list of the user's exports, still finds it.
     listing = client.get("/admin/exports/jobs").get_data(as_text=True)
@@ -290,6 +293,25 @@ def test_expired_files_are_deleted_and_dead_workers_jobs_failed(site):
     assert client.get(f"/admin/exports/jobs/{stuck}").status_code == 200
 
 
+def test_the_raw_data_workbook_in_the_background(site):
+    client = signed_in(site, "unit_manager")
+    job_id = ask(client, RAW_XLSX_URL)
+    job = stored(site, job_id)
+    assert (job.kind, job.params["view"]) == ("xlsx", "raw")
+    assert re.fullmatch(r"bao-cao-du-lieu-tho-don-vi-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.xlsx", job.file_name)
+    listing = client.get("/admin/exports/jobs").get_data(as_text=True)
+    assert "Dữ liệu thô (Excel)" in listing
+    page = client.get(f"/admin/exports/jobs/{job_id}").get_data(as_text=True)
+    assert 'action="/admin/exports/raw.xlsx?' in page  # "Thử lại" asks for the raw data again
+    work(site)
+    assert stored(site, job_id).status == "done", stored(site, job_id).error
+    background = cells(fetch(client, f"/admin/exports/jobs/{job_id}/file").data)
+    assert background == cells(client.get(RAW_XLSX_URL).data)
+    assert list(background) == ["Tổng hợp", "Ý kiến", "Câu trả lời"]
+    assert OWN_SECRET in str(background["Ý kiến"]) and OTHER_SECRET not in str(background)
+    assert len(background["Câu trả lời"]) == 1 + 7 and {row[3] for row in background["Câu trả lời"][1:]} == {"H-HOIAN"}
+
+
 def test_the_raw_sheets_hold_every_answer_past_the_old_20000_cut(site, monkeypatch):
     from core.demo import add_sample_responses
     from core.reporting import exports
@@ -302,7 +324,7 @@ def test_the_raw_sheets_hold_every_answer_past_the_old_20000_cut(site, monkeypat
     # A smaller sheet than Excel's keeps the test quick; every row must still be written.
     monkeypatch.setattr(exports, "SHEET_ROWS", 15_000)
     client = signed_in(site, "province_admin")
-    job_id = ask(client, XLSX_URL + "?unit=")
+    job_id = ask(client, RAW_XLSX_URL + "?unit=")
     work(site)
     assert stored(site, job_id).status == "done", stored(site, job_id).error
     sheets = cells(fetch(client, f"/admin/exports/jobs/{job_id}/file").data)

@@ -9,7 +9,8 @@ then EXPLAINed with its own parameters.
 - Every figure (satisfaction by unit and point, criteria, reasons, heat map, trends, channels, the
   live competition sheet, the version caches key on) reads only the rollups and small tables,
   never `responses`, `answers` or `response_reasons`, and each rollup through its primary key
-  (which starts with the local day).
+  (which starts with the local day or month): the month's counters for the figures of the month,
+  the daily ones for weeks and the heat map.
 - The listings of single answers (comments, the raw answers of an export) and a frozen review's
   "as received by" figures read the raw answers: `responses` through the answered_at or
   (point_id, answered_at) index, and for a unit `answers` and `response_reasons` through their
@@ -40,6 +41,7 @@ pytestmark = pytest.mark.skipif(
 RESPONSES = 120_000
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 MONTH = (date(2025, 6, 1), date(2025, 6, 30))
+DAYS = (date(2025, 6, 10), date(2025, 7, 9))  # no whole month: the daily counters
 # The tables that grow with every answer, and the indexes a month's range or a scope may use.
 RAW_TABLES = {
     "responses": {"ix_responses_answered_at", "ix_responses_point_answered"},
@@ -47,7 +49,8 @@ RAW_TABLES = {
     "response_reasons": {"pk_response_reasons"},
 }
 ROLLUP_TABLES = {
-    name: {f"pk_{name}"} for name in ("rollup_responses", "rollup_answers", "rollup_hours", "rollup_reasons")
+    f"rollup_{name}": {f"pk_rollup_{name}"}
+    for name in ("responses", "answers", "hours", "reasons", "month_responses", "month_answers", "month_reasons")
 }
 EXPECTED = {**RAW_TABLES, **ROLLUP_TABLES}
 INDEX_SCANS = {"Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
@@ -154,8 +157,11 @@ class Scan:
 def _reports(unit_id: int) -> Iterator[tuple[str, str, Callable[[], object]]]:
     from core.reporting import queries
 
-    first, last = MONTH
-    for scope_name, scope in (("province", None), ("unit", {unit_id})):
+    for scope_name, scope, (first, last) in (
+        (f"{where}, {span}", scope, dates)
+        for where, scope in (("province", None), ("unit", {unit_id}))
+        for span, dates in (("a whole month", MONTH), ("days", DAYS))
+    ):
         yield from (
             (name, scope_name, functools.partial(function, first, last, scope, **kwargs))
             for name, function, kwargs in (
@@ -174,6 +180,7 @@ def _reports(unit_id: int) -> Iterator[tuple[str, str, Callable[[], object]]]:
         yield "answers_version", scope_name, functools.partial(queries.answers_version, scope)
     # The competition sheet's only read of the answers (core.competition.sheet.read_sources): live,
     # and as a frozen review received them.
+    first, last = MONTH
     yield "figures_by_unit (competition sheet)", "province", functools.partial(queries.figures_by_unit, first, last)
     as_of = datetime(2025, 12, 31, tzinfo=UTC)
     yield (
@@ -223,7 +230,9 @@ def test_report_figures_read_a_month_of_rollups_through_their_keys(demo):
     }
 
     listings = [
-        scan for scan in scans if scan.report in RAW_READERS and (scan.table == "responses" or scan.scope == "unit")
+        scan
+        for scan in scans
+        if scan.report in RAW_READERS and (scan.table == "responses" or scan.scope.startswith("unit"))
     ]
     assert {scan.table for scan in listings} == set(RAW_TABLES), "some raw table was never read by a listing"
     failures = [scan.describe() for scan in figures + listings if not scan.indexed]

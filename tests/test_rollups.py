@@ -82,8 +82,16 @@ def _store_random(rng: random.Random, points, device, count: int) -> list[uuid.U
 
 
 def _ranges(today: date) -> list[tuple[date, date]]:
+    """Single local days (the midnight answers split exactly), spans of days, and spans of whole
+    months with days on either side (read from the monthly counters plus the daily ones)."""
     days = [today - timedelta(days=back) for back in range(8)]
+    this_month = today.replace(day=1)
+    previous = (this_month - timedelta(days=1)).replace(day=1)
+    next_month = (this_month + timedelta(days=32)).replace(day=1)
     return [
+        (previous, next_month - timedelta(days=1)),  # two whole months
+        (previous + timedelta(days=3), next_month - timedelta(days=1)),  # days, then a whole month
+        (previous, today),  # a whole month, then days (or two whole months on a month's last day)
         (today - timedelta(days=7), today),  # everything
         *[(day, day) for day in days],  # each single local day: the midnight answers split exactly
         (days[5], days[2]),
@@ -265,7 +273,7 @@ def test_rebuild_of_a_day_range_leaves_other_days_alone(province):
     f.stored_response(points[0], new, overall=4)
     db.session.commit()
     db.session.execute(sa.update(RollupResponse).values(responses=9))
-    found = rollups.rebuild_days(new.date(), new.date())
+    found = rollups.rebuild(new.date(), new.date())
     assert found["rollup_responses"] == 1  # that day's counter: 9 stored, 1 computed
     counts = dict(db.session.execute(sa.select(RollupResponse.day, RollupResponse.responses)).all())
     assert counts == {old.date(): 9, new.date(): 1}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -25,19 +25,36 @@ from core.models import (
     ResponseReason,
     RollupAnswer,
     RollupHour,
+    RollupMonthAnswer,
+    RollupMonthReason,
+    RollupMonthResponse,
     RollupReason,
     RollupResponse,
 )
 from core.ratings.scoring import SATISFIED_MIN_SCORE
 from core.timeutil import LOCAL_TZ, local_day_bounds
 
-# Each rollup table with its counter columns, in the order every writer touches them.
+# Each rollup table with its counter columns, in the order every writer touches them: the daily
+# tier, then the monthly one (the daily counters summed per local month, which year-long reports read
+# for their whole months).
 TABLES: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
     (RollupResponse.__table__, ("responses",)),
     (RollupAnswer.__table__, ("answers",)),
     (RollupHour.__table__, ("answers", "satisfied")),
     (RollupReason.__table__, ("chosen",)),
 )
+MONTH_TABLES: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
+    (RollupMonthResponse.__table__, ("responses",)),
+    (RollupMonthAnswer.__table__, ("answers",)),
+    (RollupMonthReason.__table__, ("chosen",)),
+)
+ALL_TABLES = TABLES + MONTH_TABLES
+# The daily table each monthly one sums.
+DAILY_OF = {
+    RollupMonthResponse.__table__: RollupResponse.__table__,
+    RollupMonthAnswer.__table__: RollupAnswer.__table__,
+    RollupMonthReason.__table__: RollupReason.__table__,
+}
 
 
 @dataclass(frozen=True)
@@ -60,40 +77,47 @@ def flag_key(flag: str | None) -> str:
 def count_response(counted: Counted, sign: int = 1) -> None:
     """Add (sign 1) or take away (sign -1) one response's counts, in the caller's transaction."""
     local = counted.answered_at.astimezone(LOCAL_TZ)
-    day, hour, flag = local.date(), local.hour, flag_key(counted.flag)
-    base = {"day": day, "point_id": counted.point_id}
-    _upsert(
-        RollupResponse.__table__, [{**base, "hour": hour, "channel": counted.channel, "flag": flag, "responses": sign}]
-    )
-    _upsert(
-        RollupAnswer.__table__,
-        [
-            {**base, "channel": counted.channel, "flag": flag, "criterion_id": cid, "score": score, "answers": sign}
-            for cid, score in counted.scores.items()
-        ],
-    )
+    day, hour, flag, channel = local.date(), local.hour, flag_key(counted.flag), counted.channel
+    month = day.replace(day=1)
+    scores = counted.scores.items()
+    for period, column in ((day, "day"), (month, "month")):
+        base = {column: period, "point_id": counted.point_id, "channel": channel, "flag": flag}
+        daily = column == "day"
+        responses = {**base, "hour": hour} if daily else base
+        _upsert(_table("responses", daily), [{**responses, "responses": sign}])
+        _upsert(
+            _table("answers", daily),
+            [{**base, "criterion_id": cid, "score": score, "answers": sign} for cid, score in scores],
+        )
+        _upsert(_table("reasons", daily), [{**base, "reason_id": rid, "chosen": sign} for rid in counted.reason_ids])
     _upsert(
         RollupHour.__table__,
         [
             {
-                **base,
+                "day": day,
+                "point_id": counted.point_id,
                 "hour": hour,
                 "flag": flag,
                 "criterion_id": cid,
                 "answers": sign,
                 "satisfied": sign if score >= SATISFIED_MIN_SCORE else 0,
             }
-            for cid, score in counted.scores.items()
-        ],
-    )
-    _upsert(
-        RollupReason.__table__,
-        [
-            {**base, "channel": counted.channel, "flag": flag, "reason_id": rid, "chosen": sign}
-            for rid in counted.reason_ids
+            for cid, score in scores
         ],
     )
     bump_versions([counted.point_id])
+
+
+def _table(kind: str, daily: bool) -> sa.Table:
+    tables = {
+        ("responses", True): RollupResponse,
+        ("answers", True): RollupAnswer,
+        ("reasons", True): RollupReason,
+        ("responses", False): RollupMonthResponse,
+        ("answers", False): RollupMonthAnswer,
+        ("reasons", False): RollupMonthReason,
+    }
+    return tables[kind, daily].__table__
 
 
 def bump_versions(point_ids) -> None:
@@ -151,23 +175,35 @@ def _dialect() -> str:
 
 
 def _local_parts(dialect: str):
-    """(local day, local hour) of Response.answered_at as SQL expressions of the dialect."""
+    """(local day, local hour, local month's first day) of Response.answered_at, in SQL of the dialect."""
     if dialect == "postgresql":
         local = sa.func.timezone("Asia/Ho_Chi_Minh", Response.answered_at)
-        return sa.cast(local, sa.Date), sa.cast(sa.func.extract("hour", local), sa.SmallInteger)
+        return (
+            sa.cast(local, sa.Date),
+            sa.cast(sa.func.extract("hour", local), sa.SmallInteger),
+            sa.cast(sa.func.date_trunc("month", local), sa.Date),
+        )
     # SQLite stores naive UTC text; Asia/Ho_Chi_Minh has kept UTC+7 without daylight saving since 1975.
     offset = f"+{int(LOCAL_TZ.utcoffset(datetime(2000, 1, 1)).total_seconds() // 3600)} hours"
-    return sa.func.date(Response.answered_at, offset), sa.cast(
-        sa.func.strftime("%H", Response.answered_at, offset), sa.Integer
+    return (
+        sa.func.date(Response.answered_at, offset),
+        sa.cast(sa.func.strftime("%H", Response.answered_at, offset), sa.Integer),
+        sa.func.date(Response.answered_at, offset, "start of month"),
     )
 
 
 def fresh(table: sa.Table, window, dialect: str | None = None) -> sa.Select:
     """The table's counters as the raw answers give them, columns in the table's order."""
-    day, hour = _local_parts(dialect or _dialect())
+    day, hour, month = _local_parts(dialect or _dialect())
     flag = sa.func.coalesce(Response.flag, "")
+    target = table
+    if table in DAILY_OF:
+        # The monthly tier: the same keys as its daily table, the month for the day (and no hour).
+        daily = DAILY_OF[table]
+        day, hour = month, None
+        table = daily
     if table is RollupResponse.__table__:
-        keys = [day, Response.point_id, hour, Response.channel, flag]
+        keys = [day, Response.point_id, *([hour] if hour is not None else []), Response.channel, flag]
         query = sa.select(*keys, sa.func.count()).select_from(Response)
     elif table is RollupAnswer.__table__:
         keys = [day, Response.point_id, Response.channel, flag, Answer.criterion_id, Answer.score]
@@ -187,18 +223,34 @@ def fresh(table: sa.Table, window, dialect: str | None = None) -> sa.Select:
             .select_from(ResponseReason)
             .join(Response, ResponseReason.response_id == Response.id)
         )
-    names = [c.name for c in table.columns]
+    names = [c.name for c in target.columns]
     labelled = [column.label(name) for column, name in zip(query.selected_columns, names, strict=True)]
     return query.with_only_columns(*labelled).where(window).group_by(*keys)
+
+
+def _period(table: sa.Table) -> sa.Column:
+    return table.c.day if "day" in table.c else table.c.month
+
+
+def _months(first: date | None, last: date | None) -> tuple[date | None, date | None]:
+    """The first days of the months of `first` and of `last`."""
+    return (first.replace(day=1) if first else None), (last.replace(day=1) if last else None)
+
+
+def _month_end(month: date | None) -> date | None:
+    if month is None:
+        return None
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
 
 
 def _stored(table: sa.Table, first: date | None, last: date | None, counters: tuple[str, ...]) -> sa.Select:
     """The table's non-zero counters as stored (a counter moved away by a flag change stays at 0)."""
     query = sa.select(*table.columns).where(sa.or_(*(table.c[name] != 0 for name in counters)))
     if first is not None:
-        query = query.where(table.c.day >= first)
+        query = query.where(_period(table) >= first)
     if last is not None:
-        query = query.where(table.c.day <= last)
+        query = query.where(_period(table) <= last)
     return query
 
 
@@ -213,11 +265,15 @@ def window(first: date | None, last: date | None):
 
 def differences(first: date | None = None, last: date | None = None) -> dict[str, int]:
     """Per rollup table, how many counters (keys) differ from what the raw answers give: missing,
-    extra or with another count, over local days `first`..`last` (all days when None)."""
+    extra or with another count, over local days `first`..`last` (all days when None; the monthly
+    tier over the whole months they fall in)."""
     out = {}
-    span = window(first, last)
-    for table, counters in TABLES:
-        computed, stored = fresh(table, span), _stored(table, first, last, counters)
+    mfirst, mlast = _months(first, last)
+    for table, counters in ALL_TABLES:
+        monthly = table in DAILY_OF
+        span = window(mfirst, _month_end(mlast)) if monthly else window(first, last)
+        stored = _stored(table, mfirst, mlast, counters) if monthly else _stored(table, first, last, counters)
+        computed = fresh(table, span)
         keys = [c.name for c in table.primary_key.columns]
         one, other = sa.except_(computed, stored).subquery(), sa.except_(stored, computed).subquery()
         differing = sa.union(sa.select(*(one.c[k] for k in keys)), sa.select(*(other.c[k] for k in keys))).subquery()
@@ -225,26 +281,61 @@ def differences(first: date | None = None, last: date | None = None) -> dict[str
     return out
 
 
-def rebuild(first: date | None = None, last: date | None = None) -> dict[str, int]:
+def _delete(table: sa.Table, first: date | None, last: date | None) -> None:
+    delete = sa.delete(table)
+    if first is not None:
+        delete = delete.where(_period(table) >= first)
+    if last is not None:
+        delete = delete.where(_period(table) <= last)
+    db.session.execute(delete)
+
+
+def _month_of(day_column):
+    if _dialect() == "postgresql":
+        return sa.cast(sa.func.date_trunc("month", day_column), sa.Date)
+    return sa.func.date(day_column, "start of month")
+
+
+def _summed(table: sa.Table, first: date | None, last: date | None) -> sa.Select:
+    """A monthly table's counters summed from its daily table over the months `first`..`last`."""
+    daily = DAILY_OF[table]
+    keys = [c.name for c in table.primary_key.columns if c.name != "month"]
+    counters = [c.name for c in table.columns if c.name not in keys and c.name != "month"]
+    month = _month_of(daily.c.day)
+    query = sa.select(
+        month.label("month"),
+        *(daily.c[k] for k in keys),
+        *(sa.func.sum(daily.c[name]).label(name) for name in counters),
+    )
+    if first is not None:
+        query = query.where(daily.c.day >= first)
+    if last is not None:
+        query = query.where(daily.c.day <= _month_end(last))
+    return query.group_by(month, *(daily.c[k] for k in keys)).having(
+        sa.or_(*(sa.func.sum(daily.c[name]) != 0 for name in counters))
+    )
+
+
+def rebuild(first: date | None = None, last: date | None = None, *, compare: bool = True) -> dict[str, int]:
     """Recompute every counter of local days `first`..`last` (all days when None) from the raw
-    answers, and raise every point's version. Returns `differences` as found before the rewrite."""
-    found = differences(first, last)
+    answers, and the monthly counters of the months they fall in from the daily ones, then raise
+    every point's version. Returns `differences` as found before the rewrite (with `compare`)."""
+    found = differences(first, last) if compare else {}
     span = window(first, last)
     for table, _counters in TABLES:
-        delete = sa.delete(table)
-        if first is not None:
-            delete = delete.where(table.c.day >= first)
-        if last is not None:
-            delete = delete.where(table.c.day <= last)
-        db.session.execute(delete)
+        _delete(table, first, last)
         db.session.execute(sa.insert(table).from_select([c.name for c in table.columns], fresh(table, span)))
-    if any(found.values()) or first is None:
-        from core.models import Point
+    mfirst, mlast = _months(first, last)
+    for table, _counters in MONTH_TABLES:
+        _delete(table, mfirst, mlast)
+        db.session.execute(sa.insert(table).from_select([c.name for c in table.columns], _summed(table, mfirst, mlast)))
+    from core.models import Point
 
-        bump_versions(db.session.scalars(sa.select(Point.id)).all())
+    bump_versions(db.session.scalars(sa.select(Point.id)).all())
     return found
 
 
-def rebuild_days(first: date, last: date) -> dict[str, int]:
-    """`rebuild` of local days `first`..`last`, both included (after a bulk load of answers)."""
-    return rebuild(first, last)
+def rebuild_days(first: date, last: date) -> None:
+    """`rebuild` of local days `first`..`last`, both included, without the comparison (after a
+    bulk load of answers that the rollups cannot have counted)."""
+    rebuild(first, last, compare=False)

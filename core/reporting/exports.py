@@ -9,6 +9,9 @@ for machines: dot decimals, no grouping.
 
 Every table is built here from the report dataclasses of `core.reporting.queries`, so a spreadsheet shows
 the same figures as the screen; no figure is computed twice. Contact details never appear.
+
+Two workbooks are made of these tables (admin/exports.py): the report's, of aggregate tables only
+(its size does not grow with the answers), and the raw data's, the comments and every answer.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from core.isolation import isolated
 from core.reporting.labels import CHANNEL_NAMES, SIPAS_ELEMENT_NAMES, WEEKDAY_NAMES
 from core.reporting.queries import (
     CommentRow,
@@ -38,6 +42,8 @@ INTEGER = "#,##0"
 MEAN = "0.00"
 DATETIME = "dd/mm/yyyy hh:mm"
 FLAG_LABELS = {None: "", "misuse": "Bấm liên tục (loại)", "repeat": "Lặp lại (loại)", "clock": "Sai giờ (loại)"}
+# The report workbook's pointer to what it no longer holds (its overview's last line).
+RAW_DATA_NOTE = ("Ý kiến và từng câu trả lời", "Tệp “Dữ liệu thô” (Excel hoặc CSV) trên trang báo cáo")
 
 
 @dataclass
@@ -219,7 +225,13 @@ def raw_table(rows: Sequence[RawAnswer], criteria: Sequence[tuple[str, str]]) ->
 
 
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
-    """Write-only mode streams rows: a 100,000-answer raw sheet stays fast and small in memory."""
+    """The workbook of these tables; during a request written in a child process (core.isolation),
+    so the web worker never imports openpyxl."""
+    return isolated(_xlsx_bytes, tables)
+
+
+def _xlsx_bytes(tables: Sequence[Table]) -> bytes:
+    """Write-only mode streams rows: a raw sheet of a million answers stays small in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -22,6 +22,9 @@ from core.models import (
     ResponseReason,
     RollupAnswer,
     RollupHour,
+    RollupMonthAnswer,
+    RollupMonthReason,
+    RollupMonthResponse,
     RollupReason,
     RollupResponse,
 )
@@ -174,100 +177,134 @@ class RawSource:
         return [tuple(row) for row in db.session.execute(_scoped(query, unit_ids))]
 
 
+def _months_within(first: date, last: date) -> tuple[date, date] | None:
+    """[start, end) of the whole local months inside `first`..`last`, or None when there is none."""
+    start = first if first.day == 1 else (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after = last + timedelta(days=1)
+    end = after if after.day == 1 else last.replace(day=1)
+    return (start, end) if start < end else None
+
+
 class RollupSource:
-    """Every figure from the exact rollups (core.ratings.rollups): rows per point and local day."""
+    """Every figure from the exact rollups (core.ratings.rollups): the monthly counters for the
+    whole months of a range, the daily ones for the days before and after them (and for what needs
+    the day or hour: weeks and the heat map)."""
 
     received_by = None
+    DAILY = {"responses": RollupResponse, "answers": RollupAnswer, "reasons": RollupReason}
+    MONTHLY = {"responses": RollupMonthResponse, "answers": RollupMonthAnswer, "reasons": RollupMonthReason}
+    COLUMNS = {
+        "responses": ("point_id", "channel", "flag", "responses"),
+        "answers": ("point_id", "channel", "flag", "criterion_id", "score", "answers"),
+        "reasons": ("point_id", "channel", "flag", "reason_id", "chosen"),
+    }
 
-    def _week(self, table):
+    def _span(self, kind: str, first: date, last: date, by_day: bool = False):
+        """The counters of `kind` over `first`..`last` as one subquery (columns COLUMNS[kind], plus
+        `day` when `by_day`)."""
+        daily, monthly, names = self.DAILY[kind], self.MONTHLY[kind], self.COLUMNS[kind]
+        months = None if by_day else _months_within(first, last)
+
+        def days(a: date, b: date):
+            columns = [getattr(daily, name) for name in names] + ([daily.day] if by_day else [])
+            return sa.select(*columns).where(daily.day >= a, daily.day <= b)
+
+        if months is None:
+            return days(first, last).subquery()
+        start, end = months
+        parts = [
+            sa.select(*(getattr(monthly, name) for name in names)).where(monthly.month >= start, monthly.month < end)
+        ]
+        if first < start:
+            parts.append(days(first, start - timedelta(days=1)))
+        if end <= last:
+            parts.append(days(end, last))
+        return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+    def _week(self, t):
         if _is_postgres():
-            return sa.func.to_char(sa.func.date_trunc("week", sa.cast(table.day, sa.DateTime)), "YYYY-MM-DD")
-        return sa.func.date(table.day, "weekday 0", "-6 days")
+            return sa.func.to_char(sa.func.date_trunc("week", sa.cast(t.c.day, sa.DateTime)), "YYYY-MM-DD")
+        return sa.func.date(t.c.day, "weekday 0", "-6 days")
 
     def _weekday(self, table):
         if _is_postgres():
             return sa.cast(sa.func.extract("isodow", table.day), sa.Integer) - 1
         return (sa.cast(sa.func.strftime("%w", table.day), sa.Integer) + 6) % 7
 
-    def key(self, name: str, table=RollupResponse):
+    def key(self, name: str, t):
         return {
             "unit": lambda: Point.unit_id,
-            "point": lambda: table.point_id,
-            "channel": lambda: table.channel,
-            "week": lambda: self._week(table),
-            "unit_week": lambda: sa.cast(Point.unit_id, sa.String) + "|" + sa.cast(self._week(table), sa.String),
+            "point": lambda: t.c.point_id,
+            "channel": lambda: t.c.channel,
+            "week": lambda: self._week(t),
+            "unit_week": lambda: sa.cast(Point.unit_id, sa.String) + "|" + sa.cast(self._week(t), sa.String),
             "all": lambda: sa.literal("all"),
         }[name]()
 
-    @staticmethod
-    def _in_range(table, first: date, last: date):
-        return sa.and_(table.day >= first, table.day <= last)
-
     def counts(self, key: str, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
-        t = RollupResponse
+        t = self._span("responses", first, last, by_day=key in WEEK_KEYS)
         k = self.key(key, t)
         query = (
             sa.select(
                 k.label("k"),
-                sa.func.coalesce(sa.func.sum(sa.case((t.flag == "", t.responses), else_=0)), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((t.flag != "", t.responses), else_=0)), 0),
+                sa.func.coalesce(sa.func.sum(sa.case((t.c.flag == "", t.c.responses), else_=0)), 0),
+                sa.func.coalesce(sa.func.sum(sa.case((t.c.flag != "", t.c.responses), else_=0)), 0),
             )
             .select_from(t)
-            .join(Point, t.point_id == Point.id)
-            .where(self._in_range(t, first, last))
+            .join(Point, t.c.point_id == Point.id)
             .group_by(k)
             # A key whose every counter was moved away by flag changes is no row of the raw answers.
-            .having(sa.func.sum(t.responses) != 0)
+            .having(sa.func.sum(t.c.responses) != 0)
         )
         return _scoped(query, unit_ids)
 
-    def _counted_answers(self, first: date, last: date):
-        t = RollupAnswer
+    def _counted_answers(self, t):
         return (
             sa.select()
             .select_from(t)
-            .join(Point, t.point_id == Point.id)
-            .join(Criterion, t.criterion_id == Criterion.id)
-            .where(t.flag == "", self._in_range(t, first, last))
+            .join(Point, t.c.point_id == Point.id)
+            .join(Criterion, t.c.criterion_id == Criterion.id)
+            .where(t.c.flag == "")
         )
 
     def tallies(self, key: str, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
-        t = RollupAnswer
+        t = self._span("answers", first, last, by_day=key in WEEK_KEYS)
         k = self.key(key, t)
+        satisfied = sa.case((t.c.score >= scoring.SATISFIED_MIN_SCORE, t.c.answers), else_=0)
         query = (
-            self._counted_answers(first, last)
+            self._counted_answers(t)
             .add_columns(
                 k.label("k"),
                 Criterion.code,
-                sa.func.sum(t.answers),
-                sa.func.coalesce(sa.func.sum(sa.case((t.score >= scoring.SATISFIED_MIN_SCORE, t.answers), else_=0)), 0),
-                sa.func.sum(t.score * t.answers),
+                sa.func.sum(t.c.answers),
+                sa.func.coalesce(sa.func.sum(satisfied), 0),
+                sa.func.sum(t.c.score * t.c.answers),
             )
             .group_by(k, Criterion.code)
-            .having(sa.func.sum(t.answers) != 0)
+            .having(sa.func.sum(t.c.answers) != 0)
         )
         return _scoped(query, unit_ids)
 
     def distribution(self, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
-        t = RollupAnswer
+        t = self._span("answers", first, last)
         query = (
-            self._counted_answers(first, last)
-            .add_columns(Criterion.code, t.score, sa.func.sum(t.answers))
-            .group_by(Criterion.code, t.score)
-            .having(sa.func.sum(t.answers) != 0)
+            self._counted_answers(t)
+            .add_columns(Criterion.code, t.c.score, sa.func.sum(t.c.answers))
+            .group_by(Criterion.code, t.c.score)
+            .having(sa.func.sum(t.c.answers) != 0)
         )
         return _scoped(query, unit_ids)
 
     def reasons(self, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
-        t = RollupReason
+        t = self._span("reasons", first, last)
         query = (
-            sa.select(Reason.code, sa.func.sum(t.chosen))
+            sa.select(Reason.code, sa.func.sum(t.c.chosen))
             .select_from(t)
-            .join(Reason, t.reason_id == Reason.id)
-            .join(Point, t.point_id == Point.id)
-            .where(t.flag == "", self._in_range(t, first, last))
+            .join(Reason, t.c.reason_id == Reason.id)
+            .join(Point, t.c.point_id == Point.id)
+            .where(t.c.flag == "")
             .group_by(Reason.code)
-            .having(sa.func.sum(t.chosen) != 0)
+            .having(sa.func.sum(t.c.chosen) != 0)
         )
         return _scoped(query, unit_ids)
 
@@ -278,7 +315,7 @@ class RollupSource:
             sa.select(weekday, r.hour, sa.func.sum(r.responses))
             .select_from(r)
             .join(Point, r.point_id == Point.id)
-            .where(r.flag == "", self._in_range(r, first, last))
+            .where(r.flag == "", r.day >= first, r.day <= last)
             .group_by(weekday, r.hour)
             .having(sa.func.sum(r.responses) != 0),
             unit_ids,
@@ -289,7 +326,7 @@ class RollupSource:
             .select_from(h)
             .join(Point, h.point_id == Point.id)
             .join(Criterion, h.criterion_id == Criterion.id)
-            .where(h.flag == "", Criterion.code == main_code, self._in_range(h, first, last))
+            .where(h.flag == "", Criterion.code == main_code, h.day >= first, h.day <= last)
             .group_by(weekday, h.hour),
             unit_ids,
         )
@@ -299,5 +336,7 @@ class RollupSource:
         ]
 
 
+# Keys that need each counter's day (a week starts inside a month).
+WEEK_KEYS = {"week", "unit_week"}
 ROLLUPS = RollupSource()
 RAW = RawSource()

@@ -1,5 +1,6 @@
 """Exact rollups of the answers (counts per point, local day and hour, channel, flag, criterion,
-score and reason) and a version counter per point, filled from the answers already stored.
+score and reason, and the same per local month) and a version counter per point, filled from the
+answers already stored.
 
 Revision ID: 0007
 Revises: 0006
@@ -16,9 +17,9 @@ branch_labels = None
 depends_on = None
 
 
-def _keys(table):
+def _keys(table, period="day"):
     return [
-        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column(period, sa.Date(), nullable=False),
         sa.Column("point_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["point_id"], ["points.id"], name=op.f(f"fk_{table}_point_id_points")),
     ]
@@ -73,6 +74,39 @@ def upgrade():
         sa.PrimaryKeyConstraint("day", "point_id", "channel", "flag", "reason_id", name=op.f("pk_rollup_reasons")),
     )
     op.create_table(
+        "rollup_month_responses",
+        *_keys("rollup_month_responses", "month"),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("flag", sa.String(length=16), nullable=False),
+        sa.Column("responses", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "point_id", "channel", "flag", name=op.f("pk_rollup_month_responses")),
+    )
+    op.create_table(
+        "rollup_month_answers",
+        *_keys("rollup_month_answers", "month"),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("flag", sa.String(length=16), nullable=False),
+        sa.Column("criterion_id", sa.Integer(), nullable=False),
+        _refers("rollup_month_answers", "criterion_id", "criteria"),
+        sa.Column("score", sa.SmallInteger(), nullable=False),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "month", "point_id", "channel", "flag", "criterion_id", "score", name=op.f("pk_rollup_month_answers")
+        ),
+    )
+    op.create_table(
+        "rollup_month_reasons",
+        *_keys("rollup_month_reasons", "month"),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("flag", sa.String(length=16), nullable=False),
+        sa.Column("reason_id", sa.Integer(), nullable=False),
+        _refers("rollup_month_reasons", "reason_id", "reasons"),
+        sa.Column("chosen", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "month", "point_id", "channel", "flag", "reason_id", name=op.f("pk_rollup_month_reasons")
+        ),
+    )
+    op.create_table(
         "point_versions",
         sa.Column("point_id", sa.Integer(), nullable=False),
         _refers("point_versions", "point_id", "points"),
@@ -87,12 +121,21 @@ def _fill():
     from core.ratings import rollups
 
     bind = op.get_bind()
-    for table, _counters in rollups.TABLES:
+    for table, _counters in rollups.ALL_TABLES:
         query = rollups.fresh(table, sa.true(), bind.dialect.name)
         bind.execute(sa.insert(table).from_select([c.name for c in table.columns], query))
     bind.execute(sa.text("INSERT INTO point_versions (point_id, version) SELECT id, 1 FROM points"))
 
 
 def downgrade():
-    for name in ("point_versions", "rollup_reasons", "rollup_hours", "rollup_answers", "rollup_responses"):
+    for name in (
+        "point_versions",
+        "rollup_month_reasons",
+        "rollup_month_answers",
+        "rollup_month_responses",
+        "rollup_reasons",
+        "rollup_hours",
+        "rollup_answers",
+        "rollup_responses",
+    ):
         op.drop_table(name)

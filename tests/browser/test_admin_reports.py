@@ -68,7 +68,7 @@ def test_admin_report_filter_and_xlsx_download(live_server, browser, tmp_path):
         # The workbook is built in the background: its page offers it once the worker is done.
         report_url = page.url
         live_server.app.config["EXPORT_DIR"] = str(tmp_path / "exports")
-        download, target = download_through_job(page, live_server.app, "Excel (tất cả các bảng)", tmp_path)
+        download, target = download_through_job(page, live_server.app, "Excel (các bảng số liệu)", tmp_path)
         assert download.suggested_filename.endswith(".xlsx") and "H-HOIAN" in download.suggested_filename
         workbook = load_workbook(target)
         units = list(workbook["Đơn vị"].iter_rows(min_row=2, values_only=True))

@@ -79,7 +79,7 @@ def test_xlsx_export_shows_progress_and_offers_the_file(live_server, browser, tm
     try:
         _sign_in(page, live_server.url)
         page.goto(f"{live_server.url}/admin/reports/units?unit=H-HOIAN")
-        page.get_by_role("button", name="Excel (tất cả các bảng)").click()
+        page.get_by_role("button", name="Excel (các bảng số liệu)").click()
         page.wait_for_url(JOB_PAGE)
         job_url = page.url
         assert page.locator("#job-status").inner_text() == "Đang chờ"
