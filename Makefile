@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test venv dev-venv lint format migrate translations chromium postgres-binaries nginx redis-server bench clean
+.PHONY: run test venv dev-venv lint format migrate translations chromium postgres-binaries nginx redis-server wrk lighthouse bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -82,7 +82,23 @@ test: dev-venv translations chromium postgres-binaries nginx redis-server lint
 	  SUITE_DATABASE=external $(BIN)/pytest -q -m "not browser"; \
 	fi
 
-bench: dev-venv nginx
+# Debian's wrk for the HTTP benches (bench/load.py drives it with Lua scripts).
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing: install Debian's wrk package (the ingest and survey benches need it)"; fi; \
+	fi
+
+# Lighthouse from npm, pinned, in a project-local folder (.gitignored) for bench/lighthouse_bench.py,
+# which drives Debian's Chromium with it (Node 20).
+LIGHTHOUSE_VERSION := 12.2.3
+lighthouse:
+	@if ! grep -qs '"version": "$(LIGHTHOUSE_VERSION)"' bench/.node/node_modules/lighthouse/package.json; then \
+	  npm install --prefix bench/.node --save-exact --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION); \
+	fi
+
+bench: dev-venv nginx wrk chromium lighthouse
 	$(BIN)/python bench/run_all.py
 
 migrate: venv

@@ -23,6 +23,8 @@ from pathlib import Path
 from common import bench_app
 from werkzeug.serving import make_server
 
+from core import transactions
+from core.audit import Actor
 from core.extensions import db
 from core.models import Point
 from core.org.devices import create_pairing_code
@@ -55,9 +57,12 @@ def serve(app):
 
 
 def pairing_url(app, base: str) -> str:
-    with app.app_context():
+    """A one-time pairing URL of the demo point H-HOIAN-P1, committed so that any server sharing
+    the app's database (this process's or a gunicorn's) accepts it."""
+    with app.app_context(), transactions.unit_of_work():
         point = db.session.scalar(db.select(Point).where(Point.code == "H-HOIAN-P1"))
-        return f"{base}/kiosk/pair?code={create_pairing_code(point)}"
+        code = create_pairing_code(Actor.cli(), point)
+    return f"{base}/kiosk/pair?code={code}"
 
 
 def pair(page, app, base: str) -> None:
@@ -66,7 +71,9 @@ def pair(page, app, base: str) -> None:
     page.get_by_role("button", name="Rất hài lòng", exact=True).wait_for()
 
 
-def weigh(browser, app, base: str) -> tuple[int, list[tuple[str, int]]]:
+def weigh(browser, app, base: str, asked: list[str] | None = None) -> tuple[int, list[tuple[str, int]]]:
+    """The paired tablet's first load: (total, [(url, body + headers)]); `asked` collects every
+    URL requested, failed ones included (page_bench checks that no host but the server's is asked)."""
     seen = []
     context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True, locale="vi-VN")
     page = context.new_page()
@@ -81,6 +88,8 @@ def weigh(browser, app, base: str) -> tuple[int, list[tuple[str, int]]]:
         "s => { for (const [k, v] of Object.entries(JSON.parse(s))) localStorage.setItem(k, v); }", token_state
     )
     context.on("requestfinished", lambda request: seen.append(request))
+    if asked is not None:
+        context.on("request", lambda request: asked.append(request.url))
     page.goto(f"{base}/kiosk/")
     page.get_by_role("button", name="Rất hài lòng", exact=True).wait_for()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")

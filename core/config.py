@@ -89,4 +89,7 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("vi", "en"),
         "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 3600),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Charts and documents asked during a request are drawn in a forked child process, so web
+        # workers never load matplotlib, openpyxl or python-docx (core/isolation.py).
+        "RENDER_IN_CHILD": _flag("RENDER_IN_CHILD", True),
     }

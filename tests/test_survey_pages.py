@@ -19,6 +19,7 @@ from core.timeutil import utcnow
 from survey.routes import REPEAT_SALT
 from tests import factories as f
 from tests.conftest import committing, csrf_token
+from tests.test_page_budgets import wire_size
 
 SCALE_LABELS = ["Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng"]
 
@@ -95,15 +96,16 @@ def test_each_page_gets_its_own_response_id(client, point):
 
 
 def test_first_load_is_under_30_kib(client, point):
+    """The page and what it loads, status lines and headers included (tests/test_page_budgets.py)."""
     page = client.get(f"/s/{point['token']}")
     html = page.get_data(as_text=True)
     assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
     assert {"/static/css/base.css", "/static/survey/survey.css", "/static/survey/survey.js"} <= set(assets)
-    total = len(page.data)
+    total = wire_size(page)
     for asset in assets:
         with client.get(asset) as static:  # closes the file the static view opened
             assert static.status_code == 200
-            total += len(static.data)
+            total += wire_size(static)
     assert total < 30 * 1024, total
 
 

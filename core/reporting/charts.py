@@ -18,6 +18,7 @@ from flask import has_request_context
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from core.isolation import isolated
 from core.numbers import vn_number
 from core.reporting.labels import CHANNEL_NAMES, WEEKDAY_NAMES
 from core.reporting.queries import CriterionSummary, GroupFigures, HeatCell, ReasonCount
@@ -277,8 +278,14 @@ def draw_units(figure, rows: Sequence, min_sample: int) -> None:
 
 
 def render(draw: Callable, fmt: str, *args, width: float = 8.0, height: float = 4.0) -> bytes:
+    """The chart's bytes; during a request drawn in a child process (core.isolation), so the web
+    worker never imports matplotlib."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}")
+    return isolated(_render, draw, fmt, args, width, height)
+
+
+def _render(draw: Callable, fmt: str, args: tuple, width: float, height: float) -> bytes:
     figure = _figure(width, height)
     draw(figure, *args)
     return _save(figure, fmt)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from core.isolation import isolated
 from core.numbers import vn_number
 from core.timeutil import LOCAL_TZ
 
@@ -381,6 +382,12 @@ def paginate(blocks: list[Block]) -> list[list[tuple[Block, float]]]:
 
 
 def pdf_bytes(doc: Document) -> bytes:
+    """The PDF; during a request drawn in a child process (core.isolation), so the web worker never
+    imports matplotlib."""
+    return isolated(_pdf_bytes, doc)
+
+
+def _pdf_bytes(doc: Document) -> bytes:
     """A4 portrait; fonts embedded as TrueType (FontFile2), so the text can be searched and copied.
     Pages from the second on carry their number at the top centre, as the decree numbers them."""
     import matplotlib
@@ -563,6 +570,12 @@ def write_page_numbers(section) -> None:
 
 
 def docx_bytes(doc: Document) -> bytes:
+    """The DOCX; during a request written in a child process (core.isolation), so the web worker
+    never imports python-docx."""
+    return isolated(_docx_bytes, doc)
+
+
+def _docx_bytes(doc: Document) -> bytes:
     from docx import Document as WordDocument
     from docx.shared import Mm
 

@@ -13,10 +13,9 @@ import io
 import textwrap
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-import qrcode
-import qrcode.constants
-
+from core.isolation import isolated
 from core.links import survey_url, visit_url
 from core.models import Point
 
@@ -48,8 +47,25 @@ _RC = {
 }
 
 
+@dataclass(frozen=True)
+class Printed:
+    """What a poster or a slip prints of a point: plain data, read before drawing starts (the
+    drawing may run in a child process that must not touch the database)."""
+
+    code: str
+    name: str
+    unit_name: str
+
+    @classmethod
+    def of(cls, point: Point) -> Printed:
+        return cls(point.code, point.name, point.unit.name)
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR modules (True = dark) without the quiet zone; level Q survives a worn, taped poster."""
+    import qrcode
+    import qrcode.constants
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0)
     code.add_data(data)
     code.make(fit=True)
@@ -69,7 +85,7 @@ def poster_bytes(points: Point | Sequence[Point], fmt: str) -> bytes:
         raise ValueError("no reception point to print")
     if fmt != "pdf" and len(items) > 1:
         raise ValueError("several posters need the pdf format (one page each)")
-    pages = [(_poster_figure, (point, survey_url(point))) for point in items]
+    pages = [(_poster_figure, (Printed.of(point), survey_url(point))) for point in items]
     return _render(pages, fmt)
 
 
@@ -79,8 +95,9 @@ def visit_slips_pdf(point: Point, codes: Iterable[str]) -> bytes:
     if not codes:
         raise ValueError("no visit code to print")
     per_page = SLIP_COLUMNS * SLIP_ROWS
+    printed = Printed.of(point)
     pages = [
-        (_slips_figure, (point, [(code, visit_url(code)) for code in codes[start : start + per_page]]))
+        (_slips_figure, (printed, [(code, visit_url(code)) for code in codes[start : start + per_page]]))
         for start in range(0, len(codes), per_page)
     ]
     return _render(pages, "pdf")
@@ -95,6 +112,12 @@ def display_url(url: str) -> str:
 
 
 def _render(pages, fmt: str) -> bytes:
+    """The pages' bytes; during a request drawn in a child process (core.isolation), so the web
+    worker never imports matplotlib."""
+    return isolated(_draw_pages, pages, fmt)
+
+
+def _draw_pages(pages, fmt: str) -> bytes:
     import matplotlib
 
     buffer = io.BytesIO()
@@ -163,7 +186,7 @@ def _lines(ax, text: str, x: float, y: float, width_chars: int, size: float, ste
     return y
 
 
-def _poster_figure(point: Point, url: str):
+def _poster_figure(point: Printed, url: str):
     from matplotlib.patches import Rectangle
 
     width, height = A4_INCHES
@@ -171,7 +194,7 @@ def _poster_figure(point: Point, url: str):
     centre = width / 2
     ax.add_patch(Rectangle((0, height - 0.35), width, 0.35, facecolor=ACCENT, edgecolor="none"))
     y = height - 0.8
-    y = _lines(ax, point.unit.name.upper(), centre, y, 34, 22, 0.42, fontweight="bold", color=ACCENT)
+    y = _lines(ax, point.unit_name.upper(), centre, y, 34, 22, 0.42, fontweight="bold", color=ACCENT)
     y = _lines(ax, point.name, centre, y - 0.05, 44, 18, 0.34)
     y = _lines(ax, SLOGAN, centre, y - 0.2, 60, 13.5, 0.28, style="italic", color="#333333")
 
@@ -189,7 +212,7 @@ def _poster_figure(point: Point, url: str):
     return figure
 
 
-def _slips_figure(point: Point, slips: list[tuple[str, str]]):
+def _slips_figure(point: Printed, slips: list[tuple[str, str]]):
     from matplotlib.lines import Line2D
 
     width, height = A4_INCHES
@@ -210,7 +233,7 @@ def _slips_figure(point: Point, slips: list[tuple[str, str]]):
         top = height - margin - row * cell_h
         centre = left + cell_w / 2
         y = _lines(ax, SLIP_TITLE, centre, top - 0.15, 40, 10.5, 0.2, fontweight="bold", color=ACCENT)
-        y = _lines(ax, f"{point.unit.name} – {point.name}", centre, y, 52, 7.5, 0.15) - 0.05
+        y = _lines(ax, f"{point.unit_name} – {point.name}", centre, y, 52, 7.5, 0.15) - 0.05
         qr_size = 1.55
         _draw_qr(ax, url, centre - qr_size / 2, y - 0.08 - qr_size, qr_size)
         y = y - 0.08 - qr_size - 0.12
