@@ -265,20 +265,8 @@ def _unit_quality(code: str) -> float:
 def add_sample_responses(
     count: int | None = None, days: int = 90, seed: int | None = None, now: datetime | None = None
 ) -> int:
-    """Insert sample responses over the last `days` days (working hours, local time), and count
-    them into the rollups. Returns how many were added; see `insert_sample_responses`."""
-    added, first, last = insert_sample_responses(count, days, seed, now)
-    # Bulk rows bypass the write path: count the days they fall on into the rollups.
-    rollups.rebuild_days(first, last)
-    return added
-
-
-def insert_sample_responses(
-    count: int | None = None, days: int = 90, seed: int | None = None, now: datetime | None = None
-) -> tuple[int, date, date]:
-    """Insert sample responses over the last `days` days (working hours, local time), without
-    counting them into the rollups: the caller calls `rollups.rebuild_days(first, last)` with the
-    local days returned, (added, first, last).
+    """Insert sample responses over the last `days` days (working hours, local time), counted into
+    the rollups as they are drawn; returns how many were added.
 
     With `count` None, a realistic spread: more answers at big units (more over a longer window),
     and at three mountain districts a handful only, below the minimum sample whatever the window.
@@ -287,7 +275,8 @@ def insert_sample_responses(
     the rows are drawn in batches with one cheap RNG call per value, in ascending id order (the
     primary key and the answers' unique index then grow at their end instead of at random pages),
     and written by one executemany per table and batch, or by COPY on PostgreSQL. The rows bypass
-    `record_response`, so the days they fall on must then be recounted into the rollups in one pass.
+    `record_response`, so each batch is tallied in memory (`core.ratings.rollups.Tally`, the
+    counters the write path adds) and the tally added to the rollups in one upsert per table.
     """
     rng = random.Random(seed)  # noqa: S311 - seeded on purpose: reproducible demo answers, no secret
     survey = active_survey()
@@ -310,12 +299,21 @@ def insert_sample_responses(
     now = now or utcnow()
     connection = db.session.connection()
     writer = _CopyWriter(connection) if connection.dialect.name == "postgresql" else _InsertWriter(connection)
-    stamps = writer.stamps(_working_moments(now, days))
+    moments = _working_moments(now, days)
+    stamps = writer.stamps(moments)
+    local = [(moment.date(), moment.hour) for moment in (datetime.fromtimestamp(m, LOCAL_TZ) for m in moments)]
+    tally = rollups.Tally()
     with _large_load(connection, sum(n for _, _, n in plan)):
-        for responses, answers, reasons in _sample_batches(rng, survey, plan, stamps):
+        for responses, answers, reasons in _sample_batches(rng, survey, plan, stamps, local, tally):
             writer.write(responses, answers, reasons)
-    today = now.astimezone(LOCAL_TZ).date()
-    return sum(n for _, _, n in plan), today - timedelta(days=days - 1), today
+            if tally.size() > TALLY_FLUSH_KEYS:
+                tally.flush()
+    tally.flush()
+    return sum(n for _, _, n in plan)
+
+
+# Counters held in memory before a bulk load adds them to the rollups (about 300 bytes each).
+TALLY_FLUSH_KEYS = 1_000_000
 
 
 CHANNEL_MIX = ("kiosk",) * 6 + ("qr",) * 3 + ("visit",)
@@ -367,7 +365,12 @@ def _ascending_ids(rng: random.Random, done: int, size: int, total: int) -> list
 
 
 def _sample_batches(
-    rng: random.Random, survey, plan: list[tuple[int, str, int]], stamps: tuple[list[str], list[str]]
+    rng: random.Random,
+    survey,
+    plan: list[tuple[int, str, int]],
+    stamps: tuple[list[str], list[str]],
+    local: list[tuple[date, int]],
+    tally: rollups.Tally,
 ) -> Iterator[tuple[list[tuple], list[tuple], list[tuple]]]:
     """(responses, answers, reasons) rows, BATCH_ROWS responses at a time, in ascending id order.
 
@@ -376,7 +379,8 @@ def _sample_batches(
     uniform working hour of `stamps` (busy hours listed twice) and a uniform second in it; 1% are
     flagged misuse; 8% carry one of COMMENTS; the channel follows CHANNEL_MIX; every criterion is
     scored on the unit's rounded normal, the follow-up questions skipped by 35%; an overall score
-    of 1 or 2 picks one or two reasons.
+    of 1 or 2 picks one or two reasons. `local` holds the local (day, hour) of each working hour of
+    `stamps`; every response is added to `tally` as it is drawn.
     """
     hours, seconds = stamps
     total = sum(n for _pid, _code, n in plan)
@@ -393,27 +397,35 @@ def _sample_batches(
     while done < total:
         size = min(BATCH_ROWS, total - done)
         ids = _ascending_ids(rng, done, size, total)
-        moments = [a + b for a, b in zip(rng.choices(hours, k=size), rng.choices(seconds, k=size), strict=True)]
+        # Indexes into the working hours: the same draws as choosing the hours themselves.
+        picked = rng.choices(range(len(hours)), k=size)
+        moments = [hours[i] + b for i, b in zip(picked, rng.choices(seconds, k=size), strict=True)]
         channels = rng.choices(CHANNEL_MIX, k=size)
         responses: list[tuple] = []
         answers: list[tuple] = []
         chosen: list[tuple] = []
-        for rid, slot, moment, channel in zip(ids, slots[done : done + size], moments, channels, strict=True):
+        rows = zip(ids, slots[done : done + size], moments, picked, channels, strict=True)
+        for rid, slot, moment, hour_index, channel in rows:
             flag = "misuse" if draw() < MISUSE_SHARE else None
             comment = COMMENTS[int(draw() * len(COMMENTS))] if draw() < COMMENT_SHARE else None
             responses.append((rid, point_ids[slot], survey_id, channel, moment, moment, flag, comment, "demo"))
             cumulative = weights[slot]
             overall = None
+            scores = []
             for criterion_id, is_overall in criteria:
                 # Follow-up questions are skippable, and many skip them.
                 if is_overall or draw() >= SKIP_SHARE:
                     score = levels[bisect.bisect(cumulative, draw())]
                     answers.append((rid, criterion_id, score))
+                    scores.append((criterion_id, score))
                     if is_overall:
                         overall = score
+            chosen_now = ()
             if overall is not None and overall <= 2 and reasons:
-                picked = rng.sample(reasons, k=1 if draw() < 0.5 else 2)
-                chosen.extend((rid, reason) for reason in sorted(picked))
+                chosen_now = sorted(rng.sample(reasons, k=1 if draw() < 0.5 else 2))
+                chosen.extend((rid, reason) for reason in chosen_now)
+            day, hour = local[hour_index]
+            tally.add(point_ids[slot], channel, day, hour, flag, scores, chosen_now)
         yield responses, answers, chosen
         done += size
 

@@ -74,50 +74,101 @@ def flag_key(flag: str | None) -> str:
     return flag or ""
 
 
+class Tally:
+    """Counts of many responses summed in memory, then added to the rollups in one upsert per table:
+    the one place that says which counters a response adds to. The write path tallies one response;
+    a bulk load (the demo's millions) tallies each batch as it generates it, hence the plain dicts
+    and the unrolled loops below."""
+
+    def __init__(self) -> None:
+        # table -> key -> count; the heat map's table keeps its second counter (satisfied) apart.
+        self.counts: dict[sa.Table, dict[tuple, int]] = {table: {} for table, _counters in ALL_TABLES}
+        self.satisfied: dict[tuple, int] = {}
+        self.points: set[int] = set()
+
+    def add(
+        self,
+        point_id: int,
+        channel: str,
+        day: date,
+        hour: int,
+        flag: str | None,
+        scores,
+        reason_ids=(),
+        sign: int = 1,
+    ) -> None:
+        """One response of local `day` and `hour`; `scores` are (criterion id, score) pairs."""
+        flag = flag_key(flag)
+        month = day.replace(day=1)
+        counts = self.counts
+        self.points.add(point_id)
+        for key, cells in (
+            ((day, point_id, hour, channel, flag), counts[RollupResponse.__table__]),
+            ((month, point_id, channel, flag), counts[RollupMonthResponse.__table__]),
+        ):
+            cells[key] = cells.get(key, 0) + sign
+        answers, monthly, hours = (
+            counts[RollupAnswer.__table__],
+            counts[RollupMonthAnswer.__table__],
+            counts[RollupHour.__table__],
+        )
+        satisfied = self.satisfied
+        for criterion_id, score in scores:
+            key = (day, point_id, channel, flag, criterion_id, score)
+            answers[key] = answers.get(key, 0) + sign
+            key = (month, point_id, channel, flag, criterion_id, score)
+            monthly[key] = monthly.get(key, 0) + sign
+            key = (day, point_id, hour, flag, criterion_id)
+            hours[key] = hours.get(key, 0) + sign
+            if score >= SATISFIED_MIN_SCORE:
+                satisfied[key] = satisfied.get(key, 0) + sign
+        if reason_ids:
+            reasons, monthly = counts[RollupReason.__table__], counts[RollupMonthReason.__table__]
+            for reason_id in reason_ids:
+                key = (day, point_id, channel, flag, reason_id)
+                reasons[key] = reasons.get(key, 0) + sign
+                key = (month, point_id, channel, flag, reason_id)
+                monthly[key] = monthly.get(key, 0) + sign
+
+    def size(self) -> int:
+        """How many counters are held."""
+        return sum(len(cells) for cells in self.counts.values())
+
+    def flush(self) -> None:
+        """Add the tallied counts to the rollups (tables in one order, keys sorted: concurrent
+        writers lock shared counters in the same order) and raise the points' versions."""
+        hours = RollupHour.__table__
+        for table, _counters in ALL_TABLES:
+            cells = self.counts[table]
+            if not cells:
+                continue
+            names = [c.name for c in table.columns]
+            if table is hours:
+                rows = [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
+            else:
+                rows = [(*key, count) for key, count in sorted(cells.items())]
+            _upsert(table, [dict(zip(names, row, strict=True)) for row in rows])
+            cells.clear()
+        self.satisfied.clear()
+        bump_versions(self.points)
+        self.points = set()
+
+
 def count_response(counted: Counted, sign: int = 1) -> None:
     """Add (sign 1) or take away (sign -1) one response's counts, in the caller's transaction."""
     local = counted.answered_at.astimezone(LOCAL_TZ)
-    day, hour, flag, channel = local.date(), local.hour, flag_key(counted.flag), counted.channel
-    month = day.replace(day=1)
-    scores = counted.scores.items()
-    for period, column in ((day, "day"), (month, "month")):
-        base = {column: period, "point_id": counted.point_id, "channel": channel, "flag": flag}
-        daily = column == "day"
-        responses = {**base, "hour": hour} if daily else base
-        _upsert(_table("responses", daily), [{**responses, "responses": sign}])
-        _upsert(
-            _table("answers", daily),
-            [{**base, "criterion_id": cid, "score": score, "answers": sign} for cid, score in scores],
-        )
-        _upsert(_table("reasons", daily), [{**base, "reason_id": rid, "chosen": sign} for rid in counted.reason_ids])
-    _upsert(
-        RollupHour.__table__,
-        [
-            {
-                "day": day,
-                "point_id": counted.point_id,
-                "hour": hour,
-                "flag": flag,
-                "criterion_id": cid,
-                "answers": sign,
-                "satisfied": sign if score >= SATISFIED_MIN_SCORE else 0,
-            }
-            for cid, score in scores
-        ],
+    tally = Tally()
+    tally.add(
+        counted.point_id,
+        counted.channel,
+        local.date(),
+        local.hour,
+        counted.flag,
+        counted.scores.items(),
+        counted.reason_ids,
+        sign,
     )
-    bump_versions([counted.point_id])
-
-
-def _table(kind: str, daily: bool) -> sa.Table:
-    tables = {
-        ("responses", True): RollupResponse,
-        ("answers", True): RollupAnswer,
-        ("reasons", True): RollupReason,
-        ("responses", False): RollupMonthResponse,
-        ("answers", False): RollupMonthAnswer,
-        ("reasons", False): RollupMonthReason,
-    }
-    return tables[kind, daily].__table__
+    tally.flush()
 
 
 def bump_versions(point_ids) -> None:
@@ -134,17 +185,25 @@ def _insert(table: sa.Table):
     return insert(table)
 
 
+# Rows per upsert statement: one statement for a response's few counters; a bulk load's many in
+# chunks, as an executemany of the one-row statement (no compiling of huge VALUES lists).
+MULTI_ROW_UPTO = 50
+
+
 def _upsert(table: sa.Table, rows: list[dict]) -> None:
     if not rows:
         return
     keys = [c.name for c in table.primary_key.columns]
-    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
-    statement = _insert(table).values(rows)
     counters = [c.name for c in table.columns if c.name not in keys]
+    single = len(rows) <= MULTI_ROW_UPTO
+    statement = _insert(table).values(rows) if single else _insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=keys, set_={name: table.c[name] + statement.excluded[name] for name in counters}
     )
-    db.session.execute(statement)
+    if single:
+        db.session.execute(statement)
+    else:
+        db.session.execute(statement, rows)
 
 
 def counted_of(response_id: uuid.UUID) -> Counted | None:
