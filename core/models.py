@@ -791,6 +791,32 @@ class RollupMonthReason(db.Model):
     chosen: Mapped[int] = mapped_column(default=0)
 
 
+class RollupWeekResponse(db.Model):
+    """Responses per point, local week (its Monday) and flag: the weekly trend's whole weeks."""
+
+    __tablename__ = "rollup_week_responses"
+
+    week: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)
+
+
+class RollupWeekAnswer(db.Model):
+    """Per point, local week, flag and criterion: answers, satisfied answers and the sum of scores
+    (all a trend needs, without the channel and score that would multiply its rows)."""
+
+    __tablename__ = "rollup_week_answers"
+
+    week: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    point_id: Mapped[int] = mapped_column(sa.ForeignKey("points.id"), primary_key=True)
+    flag: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criteria.id"), primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+    score_sum: Mapped[int] = mapped_column(default=0)
+
+
 class PointVersion(db.Model):
     """A counter per point, raised by every stored answer and every flag change: the cheap version
     of a scope's figures that chart caches and ETags key on."""

@@ -10,7 +10,7 @@ then EXPLAINed with its own parameters.
   live competition sheet, the version caches key on) reads only the rollups and small tables,
   never `responses`, `answers` or `response_reasons`, and each rollup through its primary key
   (which starts with the local day or month): the month's counters for the figures of the month,
-  the daily ones for weeks and the heat map.
+  the weekly ones for whole weeks, the daily ones for the days around them and the heat map.
 - The listings of single answers (comments, the raw answers of an export) and a frozen review's
   "as received by" figures read the raw answers: `responses` through the answered_at or
   (point_id, answered_at) index, and for a unit `answers` and `response_reasons` through their
@@ -50,7 +50,10 @@ RAW_TABLES = {
 }
 ROLLUP_TABLES = {
     f"rollup_{name}": {f"pk_rollup_{name}"}
-    for name in ("responses", "answers", "hours", "reasons", "month_responses", "month_answers", "month_reasons")
+    for name in (
+        *("responses", "answers", "hours", "reasons"),
+        *("month_responses", "month_answers", "month_reasons", "week_responses", "week_answers"),
+    )
 }
 EXPECTED = {**RAW_TABLES, **ROLLUP_TABLES}
 INDEX_SCANS = {"Index Scan", "Index Only Scan", "Bitmap Heap Scan"}

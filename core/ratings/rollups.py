@@ -30,6 +30,8 @@ from core.models import (
     RollupMonthResponse,
     RollupReason,
     RollupResponse,
+    RollupWeekAnswer,
+    RollupWeekResponse,
 )
 from core.ratings.scoring import SATISFIED_MIN_SCORE
 from core.timeutil import LOCAL_TZ, local_day_bounds
@@ -48,12 +50,25 @@ MONTH_TABLES: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
     (RollupMonthAnswer.__table__, ("answers",)),
     (RollupMonthReason.__table__, ("chosen",)),
 )
-ALL_TABLES = TABLES + MONTH_TABLES
-# The daily table each monthly one sums.
+WEEK_TABLES: tuple[tuple[sa.Table, tuple[str, ...]], ...] = (
+    (RollupWeekResponse.__table__, ("responses",)),
+    (RollupWeekAnswer.__table__, ("answers", "satisfied", "score_sum")),
+)
+SUMMED_TABLES = MONTH_TABLES + WEEK_TABLES
+ALL_TABLES = TABLES + SUMMED_TABLES
+# The daily table each monthly one has the shape of.
+MONTHLY_OF = {
+    RollupMonthResponse.__table__: RollupResponse.__table__,
+    RollupMonthAnswer.__table__: RollupAnswer.__table__,
+    RollupMonthReason.__table__: RollupReason.__table__,
+}
+# The daily table each monthly or weekly one sums.
 DAILY_OF = {
     RollupMonthResponse.__table__: RollupResponse.__table__,
     RollupMonthAnswer.__table__: RollupAnswer.__table__,
     RollupMonthReason.__table__: RollupReason.__table__,
+    RollupWeekResponse.__table__: RollupResponse.__table__,
+    RollupWeekAnswer.__table__: RollupAnswer.__table__,
 }
 
 
@@ -84,6 +99,9 @@ class Tally:
         # table -> key -> count; the heat map's table keeps its second counter (satisfied) apart.
         self.counts: dict[sa.Table, dict[tuple, int]] = {table: {} for table, _counters in ALL_TABLES}
         self.satisfied: dict[tuple, int] = {}
+        # The weekly answers' satisfied answers and sums of scores.
+        self.week_satisfied: dict[tuple, int] = {}
+        self.week_scores: dict[tuple, int] = {}
         self.points: set[int] = set()
 
     def add(
@@ -99,12 +117,13 @@ class Tally:
     ) -> None:
         """One response of local `day` and `hour`; `scores` are (criterion id, score) pairs."""
         flag = flag_key(flag)
-        month = day.replace(day=1)
+        month, week = day.replace(day=1), day - timedelta(days=day.weekday())
         counts = self.counts
         self.points.add(point_id)
         for key, cells in (
             ((day, point_id, hour, channel, flag), counts[RollupResponse.__table__]),
             ((month, point_id, channel, flag), counts[RollupMonthResponse.__table__]),
+            ((week, point_id, flag), counts[RollupWeekResponse.__table__]),
         ):
             cells[key] = cells.get(key, 0) + sign
         answers, monthly, hours = (
@@ -112,7 +131,8 @@ class Tally:
             counts[RollupMonthAnswer.__table__],
             counts[RollupHour.__table__],
         )
-        satisfied = self.satisfied
+        satisfied, weekly = self.satisfied, counts[RollupWeekAnswer.__table__]
+        week_satisfied, week_scores = self.week_satisfied, self.week_scores
         for criterion_id, score in scores:
             key = (day, point_id, channel, flag, criterion_id, score)
             answers[key] = answers.get(key, 0) + sign
@@ -122,6 +142,11 @@ class Tally:
             hours[key] = hours.get(key, 0) + sign
             if score >= SATISFIED_MIN_SCORE:
                 satisfied[key] = satisfied.get(key, 0) + sign
+            key = (week, point_id, flag, criterion_id)
+            weekly[key] = weekly.get(key, 0) + sign
+            week_scores[key] = week_scores.get(key, 0) + sign * score
+            if score >= SATISFIED_MIN_SCORE:
+                week_satisfied[key] = week_satisfied.get(key, 0) + sign
         if reason_ids:
             reasons, monthly = counts[RollupReason.__table__], counts[RollupMonthReason.__table__]
             for reason_id in reason_ids:
@@ -137,7 +162,7 @@ class Tally:
     def flush(self) -> None:
         """Add the tallied counts to the rollups (tables in one order, keys sorted: concurrent
         writers lock shared counters in the same order) and raise the points' versions."""
-        hours = RollupHour.__table__
+        hours, weeks = RollupHour.__table__, RollupWeekAnswer.__table__
         for table, _counters in ALL_TABLES:
             cells = self.counts[table]
             if not cells:
@@ -145,11 +170,18 @@ class Tally:
             names = [c.name for c in table.columns]
             if table is hours:
                 rows = [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
+            elif table is weeks:
+                rows = [
+                    (*key, count, self.week_satisfied.get(key, 0), self.week_scores.get(key, 0))
+                    for key, count in sorted(cells.items())
+                ]
             else:
                 rows = [(*key, count) for key, count in sorted(cells.items())]
             _upsert(table, [dict(zip(names, row, strict=True)) for row in rows])
             cells.clear()
         self.satisfied.clear()
+        self.week_satisfied.clear()
+        self.week_scores.clear()
         bump_versions(self.points)
         self.points = set()
 
@@ -241,6 +273,7 @@ def _local_parts(dialect: str):
             sa.cast(local, sa.Date),
             sa.cast(sa.func.extract("hour", local), sa.SmallInteger),
             sa.cast(sa.func.date_trunc("month", local), sa.Date),
+            sa.cast(sa.func.date_trunc("week", local), sa.Date),
         )
     # SQLite stores naive UTC text; Asia/Ho_Chi_Minh has kept UTC+7 without daylight saving since 1975.
     offset = f"+{int(LOCAL_TZ.utcoffset(datetime(2000, 1, 1)).total_seconds() // 3600)} hours"
@@ -248,33 +281,39 @@ def _local_parts(dialect: str):
         sa.func.date(Response.answered_at, offset),
         sa.cast(sa.func.strftime("%H", Response.answered_at, offset), sa.Integer),
         sa.func.date(Response.answered_at, offset, "start of month"),
+        sa.func.date(Response.answered_at, offset, "weekday 0", "-6 days"),
     )
 
 
 def fresh(table: sa.Table, window, dialect: str | None = None) -> sa.Select:
     """The table's counters as the raw answers give them, columns in the table's order."""
-    day, hour, month = _local_parts(dialect or _dialect())
+    day, hour, month, week = _local_parts(dialect or _dialect())
     flag = sa.func.coalesce(Response.flag, "")
-    target = table
-    if table in DAILY_OF:
-        # The monthly tier: the same keys as its daily table, the month for the day (and no hour).
-        daily = DAILY_OF[table]
-        day, hour = month, None
-        table = daily
-    if table is RollupResponse.__table__:
+    satisfied = sa.func.sum(sa.case((Answer.score >= SATISFIED_MIN_SCORE, 1), else_=0))
+
+    def of_answers(*columns):
+        return sa.select(*columns).select_from(Answer).join(Response, Answer.response_id == Response.id)
+
+    if table in MONTHLY_OF:
+        # The same keys as the daily table, the month for the day (and no hour).
+        day, hour, kind = month, None, MONTHLY_OF[table]
+    else:
+        kind = table
+    if kind is RollupWeekResponse.__table__:
+        keys = [week, Response.point_id, flag]
+        query = sa.select(*keys, sa.func.count()).select_from(Response)
+    elif kind is RollupWeekAnswer.__table__:
+        keys = [week, Response.point_id, flag, Answer.criterion_id]
+        query = of_answers(*keys, sa.func.count(), satisfied, sa.func.sum(Answer.score))
+    elif kind is RollupResponse.__table__:
         keys = [day, Response.point_id, *([hour] if hour is not None else []), Response.channel, flag]
         query = sa.select(*keys, sa.func.count()).select_from(Response)
-    elif table is RollupAnswer.__table__:
+    elif kind is RollupAnswer.__table__:
         keys = [day, Response.point_id, Response.channel, flag, Answer.criterion_id, Answer.score]
-        query = sa.select(*keys, sa.func.count()).select_from(Answer).join(Response, Answer.response_id == Response.id)
-    elif table is RollupHour.__table__:
+        query = of_answers(*keys, sa.func.count())
+    elif kind is RollupHour.__table__:
         keys = [day, Response.point_id, hour, flag, Answer.criterion_id]
-        satisfied = sa.func.sum(sa.case((Answer.score >= SATISFIED_MIN_SCORE, 1), else_=0))
-        query = (
-            sa.select(*keys, sa.func.count(), satisfied)
-            .select_from(Answer)
-            .join(Response, Answer.response_id == Response.id)
-        )
+        query = of_answers(*keys, sa.func.count(), satisfied)
     else:
         keys = [day, Response.point_id, Response.channel, flag, ResponseReason.reason_id]
         query = (
@@ -282,18 +321,36 @@ def fresh(table: sa.Table, window, dialect: str | None = None) -> sa.Select:
             .select_from(ResponseReason)
             .join(Response, ResponseReason.response_id == Response.id)
         )
-    names = [c.name for c in target.columns]
+    names = [c.name for c in table.columns]
     labelled = [column.label(name) for column, name in zip(query.selected_columns, names, strict=True)]
     return query.with_only_columns(*labelled).where(window).group_by(*keys)
 
 
 def _period(table: sa.Table) -> sa.Column:
-    return table.c.day if "day" in table.c else table.c.month
+    return next(table.c[name] for name in ("day", "month", "week") if name in table.c)
 
 
 def _months(first: date | None, last: date | None) -> tuple[date | None, date | None]:
     """The first days of the months of `first` and of `last`."""
     return (first.replace(day=1) if first else None), (last.replace(day=1) if last else None)
+
+
+def _weeks(first: date | None, last: date | None) -> tuple[date | None, date | None]:
+    """The Mondays of the weeks of `first` and of `last`."""
+    monday = lambda day: day - timedelta(days=day.weekday()) if day else None  # noqa: E731
+    return monday(first), monday(last)
+
+
+def _periods(table: sa.Table, first: date | None, last: date | None) -> tuple[date | None, date | None, object]:
+    """(first and last period of `table` covering days `first`..`last`, the window of raw answers
+    those whole periods hold)."""
+    if table in (t for t, _c in MONTH_TABLES):
+        start, end = _months(first, last)
+        return start, end, window(start, _month_end(end))
+    if table in (t for t, _c in WEEK_TABLES):
+        start, end = _weeks(first, last)
+        return start, end, window(start, end + timedelta(days=6) if end else None)
+    return first, last, window(first, last)
 
 
 def _month_end(month: date | None) -> date | None:
@@ -327,11 +384,9 @@ def differences(first: date | None = None, last: date | None = None) -> dict[str
     extra or with another count, over local days `first`..`last` (all days when None; the monthly
     tier over the whole months they fall in)."""
     out = {}
-    mfirst, mlast = _months(first, last)
     for table, counters in ALL_TABLES:
-        monthly = table in DAILY_OF
-        span = window(mfirst, _month_end(mlast)) if monthly else window(first, last)
-        stored = _stored(table, mfirst, mlast, counters) if monthly else _stored(table, first, last, counters)
+        start, end, span = _periods(table, first, last)
+        stored = _stored(table, start, end, counters)
         computed = fresh(table, span)
         keys = [c.name for c in table.primary_key.columns]
         one, other = sa.except_(computed, stored).subquery(), sa.except_(stored, computed).subquery()
@@ -349,45 +404,51 @@ def _delete(table: sa.Table, first: date | None, last: date | None) -> None:
     db.session.execute(delete)
 
 
-def _month_of(day_column):
+def _period_of(table: sa.Table, day_column):
+    """The month's first day or the week's Monday of a daily counter's day, in SQL."""
+    unit = "week" if "week" in table.c else "month"
     if _dialect() == "postgresql":
-        return sa.cast(sa.func.date_trunc("month", day_column), sa.Date)
+        return sa.cast(sa.func.date_trunc(unit, day_column), sa.Date)
+    if unit == "week":
+        return sa.func.date(day_column, "weekday 0", "-6 days")
     return sa.func.date(day_column, "start of month")
 
 
 def _summed(table: sa.Table, first: date | None, last: date | None) -> sa.Select:
-    """A monthly table's counters summed from its daily table over the months `first`..`last`."""
+    """A monthly or weekly table's counters summed from its daily table over its periods
+    `first`..`last` (whole periods)."""
     daily = DAILY_OF[table]
-    keys = [c.name for c in table.primary_key.columns if c.name != "month"]
-    counters = [c.name for c in table.columns if c.name not in keys and c.name != "month"]
-    month = _month_of(daily.c.day)
-    query = sa.select(
-        month.label("month"),
-        *(daily.c[k] for k in keys),
-        *(sa.func.sum(daily.c[name]).label(name) for name in counters),
-    )
+    period = _period(table).name
+    keys = [c.name for c in table.primary_key.columns if c.name != period]
+    counters = [c.name for c in table.columns if c.name not in keys and c.name != period]
+    sums = {name: sa.func.sum(daily.c[name]) for name in counters if name in daily.c}
+    if table is RollupWeekAnswer.__table__:
+        satisfied = sa.case((daily.c.score >= SATISFIED_MIN_SCORE, daily.c.answers), else_=0)
+        sums.update(satisfied=sa.func.sum(satisfied), score_sum=sa.func.sum(daily.c.score * daily.c.answers))
+    start = _period_of(table, daily.c.day)
+    query = sa.select(start.label(period), *(daily.c[k] for k in keys), *(sums[n].label(n) for n in counters))
     if first is not None:
         query = query.where(daily.c.day >= first)
     if last is not None:
-        query = query.where(daily.c.day <= _month_end(last))
-    return query.group_by(month, *(daily.c[k] for k in keys)).having(
-        sa.or_(*(sa.func.sum(daily.c[name]) != 0 for name in counters))
-    )
+        end = _month_end(last) if period == "month" else last + timedelta(days=6)
+        query = query.where(daily.c.day <= end)
+    return query.group_by(start, *(daily.c[k] for k in keys)).having(sa.or_(*(sums[n] != 0 for n in counters)))
 
 
 def rebuild(first: date | None = None, last: date | None = None, *, compare: bool = True) -> dict[str, int]:
     """Recompute every counter of local days `first`..`last` (all days when None) from the raw
-    answers, and the monthly counters of the months they fall in from the daily ones, then raise
-    every point's version. Returns `differences` as found before the rewrite (with `compare`)."""
+    answers, and the monthly and weekly counters of the months and weeks they fall in from the
+    daily ones, then raise every point's version. Returns `differences` as found before the
+    rewrite (with `compare`)."""
     found = differences(first, last) if compare else {}
     span = window(first, last)
     for table, _counters in TABLES:
         _delete(table, first, last)
         db.session.execute(sa.insert(table).from_select([c.name for c in table.columns], fresh(table, span)))
-    mfirst, mlast = _months(first, last)
-    for table, _counters in MONTH_TABLES:
-        _delete(table, mfirst, mlast)
-        db.session.execute(sa.insert(table).from_select([c.name for c in table.columns], _summed(table, mfirst, mlast)))
+    for table, _counters in SUMMED_TABLES:
+        start, end, _span = _periods(table, first, last)
+        _delete(table, start, end)
+        db.session.execute(sa.insert(table).from_select([c.name for c in table.columns], _summed(table, start, end)))
     from core.models import Point
 
     bump_versions(db.session.scalars(sa.select(Point.id)).all())

@@ -27,6 +27,8 @@ from core.models import (
     RollupMonthResponse,
     RollupReason,
     RollupResponse,
+    RollupWeekAnswer,
+    RollupWeekResponse,
 )
 from core.ratings import scoring
 from core.timeutil import LOCAL_TZ, local_day_bounds
@@ -185,10 +187,25 @@ def _months_within(first: date, last: date) -> tuple[date, date] | None:
     return (start, end) if start < end else None
 
 
+def _weeks_within(first: date, last: date) -> tuple[date, date] | None:
+    """[start, end) of the whole local weeks (Monday to Sunday) inside `first`..`last`, or None."""
+    start = first + timedelta(days=-first.weekday() % 7)
+    end = last + timedelta(days=1) - timedelta(days=(last + timedelta(days=1)).weekday())
+    return (start, end) if start < end else None
+
+
+def _week_of(day_column):
+    """The Monday of a day column's week, as the weekly tables store it."""
+    if _is_postgres():
+        return sa.cast(sa.func.date_trunc("week", day_column), sa.Date)
+    return sa.func.date(day_column, "weekday 0", "-6 days")
+
+
 class RollupSource:
     """Every figure from the exact rollups (core.ratings.rollups): the monthly counters for the
-    whole months of a range, the daily ones for the days before and after them (and for what needs
-    the day or hour: weeks and the heat map)."""
+    whole months of a range and the daily ones for the days before and after them; for weeks, the
+    weekly counters of the whole weeks and the daily ones at the edges; the daily ones for the heat
+    map (it needs the hour)."""
 
     received_by = None
     DAILY = {"responses": RollupResponse, "answers": RollupAnswer, "reasons": RollupReason}
@@ -199,32 +216,69 @@ class RollupSource:
         "reasons": ("point_id", "channel", "flag", "reason_id", "chosen"),
     }
 
-    def _span(self, kind: str, first: date, last: date, by_day: bool = False):
-        """The counters of `kind` over `first`..`last` as one subquery (columns COLUMNS[kind], plus
-        `day` when `by_day`)."""
-        daily, monthly, names = self.DAILY[kind], self.MONTHLY[kind], self.COLUMNS[kind]
-        months = None if by_day else _months_within(first, last)
+    @staticmethod
+    def _combined(parts: list):
+        return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
-        def days(a: date, b: date):
-            columns = [getattr(daily, name) for name in names] + ([daily.day] if by_day else [])
-            return sa.select(*columns).where(daily.day >= a, daily.day <= b)
+    @staticmethod
+    def _derived(kind: str, table) -> list:
+        """What the answer tallies sum, as columns of a table with a score and an answer count."""
+        if kind != "answers":
+            return []
+        satisfied = sa.case((table.score >= scoring.SATISFIED_MIN_SCORE, table.answers), else_=0)
+        return [satisfied.label("satisfied"), (table.score * table.answers).label("score_sum")]
+
+    def _span(self, kind: str, first: date, last: date):
+        """The counters of `kind` over `first`..`last` as one subquery: columns COLUMNS[kind] (and
+        for answers, `satisfied` and `score_sum`)."""
+        daily, monthly, names = self.DAILY[kind], self.MONTHLY[kind], self.COLUMNS[kind]
+        months = _months_within(first, last)
+
+        def rows(table, condition):
+            columns = [getattr(table, name) for name in names] + self._derived(kind, table)
+            return sa.select(*columns).where(condition)
 
         if months is None:
-            return days(first, last).subquery()
+            return rows(daily, sa.and_(daily.day >= first, daily.day <= last)).subquery()
         start, end = months
-        parts = [
-            sa.select(*(getattr(monthly, name) for name in names)).where(monthly.month >= start, monthly.month < end)
-        ]
+        parts = [rows(monthly, sa.and_(monthly.month >= start, monthly.month < end))]
+        if first < start:
+            parts.append(rows(daily, sa.and_(daily.day >= first, daily.day < start)))
+        if end <= last:
+            parts.append(rows(daily, sa.and_(daily.day >= end, daily.day <= last)))
+        return self._combined(parts)
+
+    def _week_span(self, kind: str, first: date, last: date):
+        """Weekly counters over `first`..`last` with a `week` column: the weekly tables for the
+        whole weeks, the daily ones (by the Monday of their day) for the days at either edge."""
+        weeks = _weeks_within(first, last)
+        if kind == "responses":
+            weekly, daily = RollupWeekResponse, RollupResponse
+            of_days = [daily.point_id, daily.flag, daily.responses]
+            of_weeks = [weekly.point_id, weekly.flag, weekly.responses]
+        else:
+            weekly, daily = RollupWeekAnswer, RollupAnswer
+            of_days = [daily.point_id, daily.flag, daily.criterion_id, daily.answers, *self._derived("answers", daily)]
+            of_weeks = [weekly.point_id, weekly.flag, weekly.criterion_id, weekly.answers, weekly.satisfied]
+            of_weeks.append(weekly.score_sum)
+
+        def days(a: date, b: date):
+            return sa.select(_week_of(daily.day).label("week"), *of_days).where(daily.day >= a, daily.day <= b)
+
+        if weeks is None:
+            return days(first, last).subquery()
+        start, end = weeks
+        parts = [sa.select(weekly.week, *of_weeks).where(weekly.week >= start, weekly.week < end)]
         if first < start:
             parts.append(days(first, start - timedelta(days=1)))
         if end <= last:
             parts.append(days(end, last))
-        return sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        return self._combined(parts)
 
     def _week(self, t):
         if _is_postgres():
-            return sa.func.to_char(sa.func.date_trunc("week", sa.cast(t.c.day, sa.DateTime)), "YYYY-MM-DD")
-        return sa.func.date(t.c.day, "weekday 0", "-6 days")
+            return sa.func.to_char(t.c.week, "YYYY-MM-DD")
+        return t.c.week
 
     def _weekday(self, table):
         if _is_postgres():
@@ -242,7 +296,8 @@ class RollupSource:
         }[name]()
 
     def counts(self, key: str, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
-        t = self._span("responses", first, last, by_day=key in WEEK_KEYS)
+        by_week = key in WEEK_KEYS
+        t = self._week_span("responses", first, last) if by_week else self._span("responses", first, last)
         k = self.key(key, t)
         query = (
             sa.select(
@@ -268,17 +323,17 @@ class RollupSource:
         )
 
     def tallies(self, key: str, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
-        t = self._span("answers", first, last, by_day=key in WEEK_KEYS)
+        by_week = key in WEEK_KEYS
+        t = self._week_span("answers", first, last) if by_week else self._span("answers", first, last)
         k = self.key(key, t)
-        satisfied = sa.case((t.c.score >= scoring.SATISFIED_MIN_SCORE, t.c.answers), else_=0)
         query = (
             self._counted_answers(t)
             .add_columns(
                 k.label("k"),
                 Criterion.code,
                 sa.func.sum(t.c.answers),
-                sa.func.coalesce(sa.func.sum(satisfied), 0),
-                sa.func.sum(t.c.score * t.c.answers),
+                sa.func.coalesce(sa.func.sum(t.c.satisfied), 0),
+                sa.func.sum(t.c.score_sum),
             )
             .group_by(k, Criterion.code)
             .having(sa.func.sum(t.c.answers) != 0)
@@ -336,7 +391,7 @@ class RollupSource:
         ]
 
 
-# Keys that need each counter's day (a week starts inside a month).
+# Keys read from the weekly counters (a week starts inside a month).
 WEEK_KEYS = {"week", "unit_week"}
 ROLLUPS = RollupSource()
 RAW = RawSource()

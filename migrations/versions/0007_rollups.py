@@ -1,5 +1,5 @@
 """Exact rollups of the answers (counts per point, local day and hour, channel, flag, criterion,
-score and reason, and the same per local month) and a version counter per point, filled from the
+score and reason, the same per local month, and per local week for the trend) and a version counter per point, filled from the
 answers already stored.
 
 Revision ID: 0007
@@ -107,6 +107,24 @@ def upgrade():
         ),
     )
     op.create_table(
+        "rollup_week_responses",
+        *_keys("rollup_week_responses", "week"),
+        sa.Column("flag", sa.String(length=16), nullable=False),
+        sa.Column("responses", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("week", "point_id", "flag", name=op.f("pk_rollup_week_responses")),
+    )
+    op.create_table(
+        "rollup_week_answers",
+        *_keys("rollup_week_answers", "week"),
+        sa.Column("flag", sa.String(length=16), nullable=False),
+        sa.Column("criterion_id", sa.Integer(), nullable=False),
+        _refers("rollup_week_answers", "criterion_id", "criteria"),
+        sa.Column("answers", sa.Integer(), nullable=False),
+        sa.Column("satisfied", sa.Integer(), nullable=False),
+        sa.Column("score_sum", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("week", "point_id", "flag", "criterion_id", name=op.f("pk_rollup_week_answers")),
+    )
+    op.create_table(
         "point_versions",
         sa.Column("point_id", sa.Integer(), nullable=False),
         _refers("point_versions", "point_id", "points"),
@@ -130,6 +148,8 @@ def _fill():
 def downgrade():
     for name in (
         "point_versions",
+        "rollup_week_answers",
+        "rollup_week_responses",
         "rollup_month_reasons",
         "rollup_month_answers",
         "rollup_month_responses",
