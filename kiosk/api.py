@@ -17,11 +17,11 @@ from core.errors import CoreError, NotFound, ValidationFailed
 from core.extensions import csrf, limiter
 from core.http import bearer_token
 from core.inputs import check_int, check_text, json_object
-from core.models import KioskDevice, Point, Survey
-from core.org.devices import MAX_COUNT, NAME_LENGTH, device_for_token, pair_device, record_heartbeat
+from core.models import KioskDevice, Point
+from core.org.devices import MAX_COUNT, NAME_LENGTH, device_context, pair_device, record_heartbeat
 from core.ratings.privacy import consent_text
 from core.ratings.responses import record_response, survey_by_id
-from core.ratings.surveys import active_survey
+from core.ratings.surveys import SurveyVersion, version_of
 from core.timeutil import utcnow
 from kiosk import bp
 
@@ -67,17 +67,18 @@ def _pair_limit() -> str:
 
 
 def device_required(view):
-    """Resolve the bearer token to a live KioskDevice in g.device, or answer 401 JSON."""
+    """Resolve the bearer token to a live KioskDevice in g.device (its point loaded with it, and the
+    active survey version's key in g.device_context, all in one query), or answer 401 JSON."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        device = device_for_token(bearer_token())
-        if device is None:
+        context = device_context(bearer_token())
+        if context is None:
             raise Unauthorized(
                 _("Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại."),
                 {"authorization": "missing, unknown or revoked device token"},
             )
-        g.device = device
+        g.device, g.device_context = context.device, context
         return view(*args, **kwargs)
 
     return wrapper
@@ -104,7 +105,7 @@ def settings_json() -> dict:
     }
 
 
-def survey_json(survey: Survey) -> dict:
+def survey_json(survey: SurveyVersion) -> dict:
     return {
         "id": survey.id,
         "code": survey.code,
@@ -129,8 +130,14 @@ def survey_json(survey: Survey) -> dict:
     }
 
 
-def _current_survey() -> Survey:
-    survey = active_survey()
+def _active() -> SurveyVersion | None:
+    """The active version, from the key the device's lookup read (no query when its copy is cached)."""
+    context = g.device_context
+    return version_of(context.survey_id, context.survey_created_at) if context.survey_id else None
+
+
+def _current_survey() -> SurveyVersion:
+    survey = _active()
     if survey is None:
         raise NotFound(_("Chưa có phiếu khảo sát nào đang hoạt động."), {"survey": "no active survey"})
     return survey
@@ -174,7 +181,12 @@ def api_survey():
 def api_responses():
     device: KioskDevice = g.device
     body = _json_object()
-    survey = survey_by_id(body["survey"]) if body.get("survey") is not None else None
+    named = body.get("survey")
+    # Most tablets name the active version: its key came with the device, no query.
+    if named is None or (type(named) is int and named == g.device_context.survey_id):
+        survey = _active()
+    else:
+        survey = survey_by_id(named)
     if "id" not in body:
         raise ValidationFailed(_("Thiếu mã câu trả lời."), {"id": "required"})
     if "answers" not in body:
@@ -191,7 +203,8 @@ def api_responses():
         survey=survey,
         device=device,
         # The tablet shows this same text; it is kept in Vietnamese, the language of the record.
-        consent_text=consent_text("vi"),
+        consent_text=consent_text("vi") if body.get("contact") else None,
+        rules_stamp=g.device_context.rules_stamp,
     )
     return jsonify({"id": str(recorded.id), "created": recorded.created}), 201 if recorded.created else 200
 
@@ -210,7 +223,7 @@ def api_heartbeat():
         rejected=check_int(body.get("rejected", 0), "rejected", 0, MAX_COUNT),
         rejected_reason=check_text(body.get("rejected_reason"), "rejected_reason"),
     )
-    survey = active_survey()
+    survey = _active()
     return jsonify(
         {
             "survey": {"id": survey.id, "version": survey.version} if survey else None,

@@ -1,16 +1,18 @@
-"""The survey form, built per request from the active survey version (its criteria, scale and reasons)."""
+"""The survey form, built from a survey version (its criteria, scale and reasons). The form class
+of a version and language is made once per process: a version never changes."""
 
 from __future__ import annotations
 
 import uuid
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from core.forms import GuardedForm
-from core.models import Survey
 from core.ratings.responses import MAX_COMMENT, MAX_NAME, MAX_PHONE
+from core.ratings.surveys import SurveyVersion
 
 FIELD_PREFIX = "q_"
 
@@ -40,8 +42,9 @@ class BaseSurveyForm(GuardedForm):
         ],
     )
 
-    survey: Survey
+    survey: SurveyVersion
     criteria: list
+    reason_choices: list
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -83,8 +86,12 @@ class BaseSurveyForm(GuardedForm):
         return {"name": self.contact_name.data or "", "phone": self.contact_phone.data or "", "consent": True}
 
 
-def survey_form(survey: Survey, locale: str, formdata=None) -> BaseSurveyForm:
-    """A form class with one radio group per criterion, instantiated on `formdata` (None: a fresh page)."""
+def _form_class(survey: SurveyVersion, locale: str) -> type[BaseSurveyForm]:
+    """The form class of a version in a language: one radio group per criterion."""
+    classes = current_app.extensions.setdefault("survey_forms", {})
+    key = (survey.id, survey.created_at, locale)
+    if key in classes:
+        return classes[key]
     scale = [SelectChoice(item["score"], localized(item, "label", locale)) for item in survey.scale]
 
     class SurveyForm(BaseSurveyForm):
@@ -96,11 +103,17 @@ def survey_form(survey: Survey, locale: str, formdata=None) -> BaseSurveyForm:
         )
         field = RadioField(localized(criterion, "question", locale), choices=scale, coerce=int, validators=validators)
         setattr(SurveyForm, FIELD_PREFIX + criterion.code, field)
+    SurveyForm.survey = survey
+    SurveyForm.criteria = list(survey.criteria)
+    SurveyForm.reason_choices = [SelectChoice(r.code, localized(r, "label", locale)) for r in survey.reasons]
+    classes[key] = SurveyForm
+    return SurveyForm
 
-    form = SurveyForm(formdata=formdata)
-    form.survey = survey
-    form.criteria = list(survey.criteria)
-    form.reasons.choices = [SelectChoice(r.code, localized(r, "label", locale)) for r in survey.reasons]
+
+def survey_form(survey: SurveyVersion, locale: str, formdata=None) -> BaseSurveyForm:
+    """The version's form, instantiated on `formdata` (None: a fresh page)."""
+    form = _form_class(survey, locale)(formdata=formdata)
+    form.reasons.choices = list(form.reason_choices)
     if formdata is None:
         form.response_id.data = str(uuid.uuid4())
     return form

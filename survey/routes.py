@@ -6,17 +6,23 @@ Plain HTML forms that work with JavaScript off on a weak network. Every rating g
 
 from __future__ import annotations
 
+import uuid
+from types import SimpleNamespace
+
 import sqlalchemy as sa
 from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
+from markupsafe import Markup
 
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import csrf, db, limiter, select_locale
-from core.models import Point, Survey, VisitCode
+from core.models import Point, Survey, Unit, VisitCode
+from core.ratings.alerts import RULES_STAMP
 from core.ratings.privacy import consent_text
 from core.ratings.responses import record_response
-from core.ratings.surveys import active_survey
+from core.ratings.surveys import ACTIVE_ID, SurveyVersion, active_version, version_of
 from core.ratings.visit_codes import find_visit_code, usable
 from survey import bp
 from survey.forms import FIELD_PREFIX, localized, survey_form
@@ -30,18 +36,30 @@ def _rate_limit() -> str:
     return current_app.config.get("SURVEY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
 
 
+# The point of a poster, its unit (the page names it), the active survey version's key and the
+# alert rules' fingerprint, in one query built once (every visitor's GET and POST run it).
+_POINT_PAGE = (
+    sa.select(Point, Unit, Survey.id, Survey.created_at, RULES_STAMP)
+    .join(Unit, Point.unit_id == Unit.id)
+    .outerjoin(Survey, Survey.id == ACTIVE_ID)
+    .where(Point.public_token == sa.bindparam("token"), Point.active.is_(True))
+)
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token, so an expired one gets a friendly page, not a bare 400
 @limiter.shared_limit(_rate_limit, scope="survey-submit", methods=["POST"])
 def point_survey(token: str):
-    point = db.session.scalar(sa.select(Point).where(Point.public_token == token, Point.active.is_(True)))
-    if point is None:
+    found = db.session.execute(_POINT_PAGE, {"token": token}).first()
+    if found is None:
         return _message(
             404,
             _("Mã QR này không còn hiệu lực"),
             _("Vui lòng quét mã QR đang dán tại quầy tiếp nhận, hoặc hỏi cán bộ tiếp dân."),
         )
-    return _survey_page(point, channel="qr")
+    point, _unit, survey_id, created_at, rules_stamp = found
+    active = version_of(survey_id, created_at) if survey_id is not None else None
+    return _survey_page(point, channel="qr", active=active, rules_stamp=rules_stamp)
 
 
 @bp.route("/v/<code>", methods=["GET", "POST"])
@@ -66,13 +84,22 @@ def thanks():
     return render_template("survey/thanks.html", reply=request.args.get("reply") == "1")
 
 
-def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = None):
-    survey = _posted_survey() if request.method == "POST" else active_survey()
+_UNREAD = object()
+
+
+def _survey_page(
+    point: Point, *, channel: str, visit_code: VisitCode | None = None, active=_UNREAD, rules_stamp: str | None = None
+):
+    """`active`: the active version when the caller read it already (None: none is active);
+    `rules_stamp`: the alert rules' fingerprint when the caller read it."""
+    if active is _UNREAD:
+        active = active_version()
+    survey = _posted_survey(active) if request.method == "POST" else active
     if survey is None:
         return _message(503, _("Khảo sát đang tạm dừng"), _("Vui lòng quay lại sau. Xin cảm ơn Ông/Bà."))
     locale = select_locale()
     if request.method == "GET":
-        return _form_page(point, survey_form(survey, locale), locale)
+        return _form_page(point, FreshForm(survey), locale, fresh=True)
 
     form = survey_form(survey, locale, formdata=request.form)
     valid = form.validate()
@@ -97,6 +124,7 @@ def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = N
             survey=form.survey,
             repeat=channel == "qr" and _voted_recently(point),
             consent_text=consent_text() if contact else None,
+            rules_stamp=rules_stamp,
         )
     except Gone:
         # Another page spent the code first; what it says now (used or expired) decides the page.
@@ -118,39 +146,75 @@ def _survey_page(point: Point, *, channel: str, visit_code: VisitCode | None = N
     return response
 
 
-def _posted_survey() -> Survey | None:
+def _posted_survey(active: SurveyVersion | None) -> SurveyVersion | None:
     """The survey version the page was built from, so a page opened before a new version was
     activated is still understood; the active version when the page did not say."""
     value = request.form.get("survey", "")
     if value.isascii() and value.isdigit() and len(value) < 10:
-        survey = db.session.get(Survey, int(value))
+        if active is not None and int(value) == active.id:
+            return active
+        survey = version_of(int(value))
         if survey is not None:
             return survey
-    return active_survey()
+    return active
 
 
-def _form_page(point: Point, form, locale: str, *, expired: bool = False, status: int = 200):
+def _questions(form, locale: str, consent: str) -> Markup:
+    """The form's questions (criteria, reasons, comment, contact, the button) as HTML."""
     low = current_app.config["KIOSK_LOW_SCORE"]
     scale = [
         {"score": item["score"], "label": localized(item, "label", locale), "low": item["score"] <= low}
         for item in form.survey.scale
     ]
-    any_low = any(field.data is not None and field.data <= low for _code, field in form.iter_criteria()) or bool(
-        form.reasons.data
+    return Markup(  # noqa: S704 - a template's output, escaped by Jinja
+        render_template(
+            "survey/_questions.html",
+            form=form,
+            scale=scale,
+            criteria=[(c, form[FIELD_PREFIX + c.code], localized(c, "question", locale)) for c in form.criteria],
+            reasons=[(choice.value, choice.label) for choice in form.reasons.choices],
+            chosen_reasons=set(form.reasons.data or []),
+            consent_text=consent,
+            contact_open=bool(form.consent.data or form.contact_name.data or form.contact_phone.data),
+        )
     )
+
+
+def _fresh_questions(survey: SurveyVersion, locale: str, consent: str) -> Markup:
+    """`_questions` of a fresh page (no answers, no errors): the same for every visitor of a version
+    in a language, rendered once per process. No token or id is in it (form.html adds those)."""
+    cache = current_app.extensions.setdefault("survey_questions", {})
+    key = (survey.id, survey.created_at, locale, consent)
+    if key not in cache:
+        cache[key] = _questions(survey_form(survey, locale), locale, consent)
+    return cache[key]
+
+
+class FreshForm:
+    """What form.html reads of a fresh page's form, without building the WTForms form each time
+    (its questions come from `_fresh_questions`): no errors, a CSRF token (the same hidden field
+    Flask-WTF renders, from the same generate_csrf) and a new response id."""
+
+    errors: dict = {}
+
+    def __init__(self, survey: SurveyVersion):
+        self.survey = survey
+        self.response_id = SimpleNamespace(data=str(uuid.uuid4()))
+        self.csrf_token = (
+            Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="{}">').format(generate_csrf())
+            if current_app.config.get("WTF_CSRF_ENABLED", True)
+            else ""
+        )
+
+
+def _form_page(point: Point, form, locale: str, *, fresh: bool = False, expired: bool = False, status: int = 200):
+    consent = consent_text()
     body = render_template(
         "survey/form.html",
         point=point,
         form=form,
-        scale=scale,
-        criteria=[(c, form[FIELD_PREFIX + c.code], localized(c, "question", locale)) for c in form.criteria],
-        reasons=[(choice.value, choice.label) for choice in form.reasons.choices],
-        chosen_reasons=set(form.reasons.data or []),
-        show_reasons=any_low,
-        low=low,
+        questions=_fresh_questions(form.survey, locale, consent) if fresh else _questions(form, locale, consent),
         expired=expired,
-        consent_text=consent_text(),
-        contact_open=bool(form.consent.data or form.contact_name.data or form.contact_phone.data),
     )
     response = make_response(body, status)
     # The page carries a CSRF token and maybe the citizen's answers: never keep it in a shared cache.

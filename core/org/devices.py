@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,9 +15,11 @@ from core import audit
 from core.audit import Actor
 from core.errors import ValidationFailed
 from core.extensions import db
-from core.models import KioskDevice, PairingCode, Point
+from core.models import KioskDevice, PairingCode, Point, Survey
 from core.org.accounts import new_secret, token_digest
 from core.org.units import require_visible
+from core.ratings.alerts import RULES_STAMP
+from core.ratings.surveys import ACTIVE_ID
 from core.timeutil import utcnow
 
 # Unambiguous letters and digits, so staff can read a code aloud or type it.
@@ -89,6 +91,40 @@ def device_for_token(token: str | None) -> KioskDevice | None:
     if device is None or device.revoked_at is not None:
         return None
     return device
+
+
+# Built once: every kiosk request runs it.
+_DEVICE_CONTEXT = (
+    sa.select(KioskDevice, Point, Survey.id, Survey.created_at, RULES_STAMP)
+    .join(Point, KioskDevice.point_id == Point.id)
+    .outerjoin(Survey, Survey.id == ACTIVE_ID)
+    .where(KioskDevice.token_hash == sa.bindparam("token_hash"))
+)
+
+
+@dataclass(frozen=True)
+class DeviceContext:
+    """What a kiosk request needs before it starts: the live device, its point (loaded, so
+    `device.point` reads no more), and the key of the active survey version (None: none active)."""
+
+    device: KioskDevice
+    # Held here: the session's identity map keeps objects only while something refers to them.
+    point: Point
+    survey_id: int | None
+    survey_created_at: datetime | None
+    # The alert rules' fingerprint (core.ratings.alerts.RULES_STAMP), for the write path.
+    rules_stamp: str
+
+
+def device_context(token: str | None) -> DeviceContext | None:
+    """`device_for_token` with its point, the active survey version's key and the alert rules'
+    fingerprint, in one query."""
+    if not token:
+        return None
+    row = db.session.execute(_DEVICE_CONTEXT, {"token_hash": token_digest(token)}).first()
+    if row is None or row[0].revoked_at is not None:
+        return None
+    return DeviceContext(*row)
 
 
 def record_heartbeat(

@@ -5,10 +5,18 @@ least 30 % of at least 10 answers within 2 hours at or below KIOSK_LOW_SCORE). `
 rules fire on any answer with the scale's lowest score and a comment. A rule keeps at most one open
 alert per point, until someone acknowledges it with a note: the partial unique index on open alerts
 makes a second one impossible even when two answers race, and no storm of alerts can start.
+
+The write path reads what the rules need (`read_window`: the rules and the counted answers around
+the new one) before it stores the answer, and `evaluate` adds the new answer to them, so that on
+SQLite the database's single write lock is not held during these reads. The rules themselves are
+kept per process under `RULES_STAMP`, a fingerprint of the table the doors read with their first
+lookup: rules are only ever created and (de)activated here, and each such change changes it.
 """
 
 from __future__ import annotations
 
+from bisect import insort
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -29,41 +37,108 @@ from core.timeutil import utcnow
 NOTE_LENGTH = 2000
 
 
-def rules_for(point: Point) -> list[AlertRule]:
-    return list(
-        db.session.scalars(
-            sa.select(AlertRule)
-            .where(
-                AlertRule.active.is_(True),
-                sa.or_(
-                    AlertRule.point_id == point.id,
-                    AlertRule.unit_id == point.unit_id,
-                    sa.and_(AlertRule.point_id.is_(None), AlertRule.unit_id.is_(None)),
-                ),
-            )
-            .order_by(AlertRule.id)
+# Built once: the write path runs these for every answer (and SQLAlchemy keys its compiled-SQL
+# cache on a statement object's structure, worked out once per object).
+_RULES = (
+    sa.select(AlertRule)
+    .where(
+        AlertRule.active.is_(True),
+        sa.or_(
+            AlertRule.point_id == sa.bindparam("point_id"),
+            AlertRule.unit_id == sa.bindparam("unit_id"),
+            sa.and_(AlertRule.point_id.is_(None), AlertRule.unit_id.is_(None)),
+        ),
+    )
+    .order_by(AlertRule.id)
+)
+_AROUND = (
+    sa.select(Response.answered_at, Answer.score <= sa.bindparam("low"))
+    .select_from(Response)
+    .join(Answer, Answer.response_id == Response.id)
+    .join(Criterion, Answer.criterion_id == Criterion.id)
+    .where(
+        Response.point_id == sa.bindparam("point_id"),
+        Response.flag.is_(None),
+        Response.answered_at >= sa.bindparam("since", type_=Response.answered_at.type),
+        Response.answered_at <= sa.bindparam("until", type_=Response.answered_at.type),
+        Criterion.code == sa.bindparam("code"),
+    )
+    .order_by(Response.answered_at)
+)
+
+
+# The rules' fingerprint: how many, the highest id, the sum of the active ones' ids. create_rule
+# changes the first two, set_rule_active the third (rules are never edited or deleted otherwise).
+RULES_STAMP = (
+    sa.select(
+        sa.cast(sa.func.count(AlertRule.id), sa.String)
+        + "/"
+        + sa.cast(sa.func.coalesce(sa.func.max(AlertRule.id), 0), sa.String)
+        + "/"
+        + sa.cast(
+            sa.func.coalesce(sa.func.sum(sa.case((AlertRule.active.is_(True), AlertRule.id), else_=0)), 0), sa.String
         )
     )
+    .select_from(AlertRule)
+    .scalar_subquery()
+)
+_ACTIVE_RULES = sa.select(
+    AlertRule.id,
+    AlertRule.kind,
+    AlertRule.point_id,
+    AlertRule.unit_id,
+    AlertRule.min_answers,
+    AlertRule.share,
+    AlertRule.window_minutes,
+).where(AlertRule.active.is_(True))
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """An active rule as kept per process (what evaluating it needs)."""
+
+    id: int
+    kind: str
+    point_id: int | None
+    unit_id: int | None
+    min_answers: int
+    share: float
+    window_minutes: int
+
+
+def _active_rules(stamp: str) -> list[RuleView]:
+    """Every active rule, read again only when the fingerprint the caller read has changed."""
+    kept = current_app.extensions.get("alert_rules")
+    if kept is None or kept[0] != stamp:
+        rules = sorted((RuleView(*row) for row in db.session.execute(_ACTIVE_RULES)), key=lambda r: r.id)
+        kept = current_app.extensions["alert_rules"] = (stamp, rules)
+    return kept[1]
+
+
+def rules_for(point: Point, stamp: str | None = None) -> list:
+    """The active rules that apply at the point, in id order. With the `RULES_STAMP` the caller
+    read, from the per-process copy; else read now."""
+    if stamp is None:
+        return list(db.session.scalars(_RULES, {"point_id": point.id, "unit_id": point.unit_id}))
+    return [
+        rule
+        for rule in _active_rules(stamp)
+        if rule.point_id == point.id
+        or rule.unit_id == point.unit_id
+        or (rule.point_id is None and rule.unit_id is None)
+    ]
 
 
 def _answers_around(point: Point, main_code: str, since, until) -> list[tuple]:
     """(answered_at, low?) of the counted answers at the point in [since, until], in time order."""
-    low = int(current_app.config["KIOSK_LOW_SCORE"])
-    query = (
-        sa.select(Response.answered_at, Answer.score <= low)
-        .select_from(Response)
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(
-            Response.point_id == point.id,
-            Response.flag.is_(None),
-            Response.answered_at >= since,
-            Response.answered_at <= until,
-            Criterion.code == main_code,
-        )
-        .order_by(Response.answered_at)
-    )
-    return [(when, bool(is_low)) for when, is_low in db.session.execute(query)]
+    params = {
+        "low": int(current_app.config["KIOSK_LOW_SCORE"]),
+        "point_id": point.id,
+        "since": since,
+        "until": until,
+        "code": main_code,
+    }
+    return [(when, bool(is_low)) for when, is_low in db.session.execute(_AROUND, params)]
 
 
 def _busiest_low_window(rule: AlertRule, answers: list[tuple], moment) -> dict | None:
@@ -88,15 +163,47 @@ def _busiest_low_window(rule: AlertRule, answers: list[tuple], moment) -> dict |
     return None
 
 
-def _tripped(rule: AlertRule, point: Point, answer: StoredAnswer) -> dict | None:
-    """The figures that trip the rule for this answer, or None."""
+@dataclass(frozen=True)
+class Window:
+    """Read before an answer is stored: the rules of its point, and the counted answers (answered_at,
+    low?) of its main question within the widest low-share rule's window around it, in time order."""
+
+    rules: list
+    answers: list[tuple]
+
+
+def read_window(point: Point, main_code: str, moment, rules_stamp: str | None = None) -> Window:
+    rules = rules_for(point, rules_stamp)
+    widths = [rule.window_minutes for rule in rules if rule.kind != "lowest_comment"]
+    if not widths:
+        return Window(rules, [])
+    width = timedelta(minutes=max(widths))
+    return Window(rules, _answers_around(point, main_code, moment - width, moment + width))
+
+
+def _with_answer(window: Window, answer: StoredAnswer) -> list[tuple]:
+    """The window's answers with this one (counted: evaluate runs only for unflagged answers)."""
+    answers = list(window.answers)
+    score = answer.scores.get(answer.main_code)
+    if score is not None:
+        insort(answers, (answer.answered_at, score <= int(current_app.config["KIOSK_LOW_SCORE"])))
+    return answers
+
+
+def _tripped(rule: AlertRule, point: Point, answer: StoredAnswer, around: list[tuple] | None) -> dict | None:
+    """The figures that trip the rule for this answer, or None. `around`: the answers of the widest
+    window, this one included, when read beforehand; else the rule's window is read here."""
     if rule.kind == "lowest_comment":
         lowest = min(answer.scale_scores)
         if answer.comment and any(score == lowest for score in answer.scores.values()):
             return {"response": str(answer.id), "score": lowest}
         return None
     width = timedelta(minutes=rule.window_minutes)
-    around = _answers_around(point, answer.main_code, answer.answered_at - width, answer.answered_at + width)
+    since, until = answer.answered_at - width, answer.answered_at + width
+    if around is None:
+        around = _answers_around(point, answer.main_code, since, until)
+    else:
+        around = [item for item in around if since <= item[0] <= until]
     return _busiest_low_window(rule, around, answer.answered_at)
 
 
@@ -123,13 +230,16 @@ def _open_once(rule: AlertRule, point: Point, details: dict) -> int | None:
     return db.session.execute(statement).scalar()
 
 
-def evaluate(point: Point, answer: StoredAnswer) -> list[Alert]:
-    """Open the alerts this stored answer trips (at most one open per rule and point)."""
+def evaluate(point: Point, answer: StoredAnswer, window: Window | None = None) -> list[Alert]:
+    """Open the alerts this stored answer trips (at most one open per rule and point). `window`:
+    what `read_window` read for it before it was stored; read now when None."""
     if answer.flag is not None:
         return []
     opened = []
-    for rule in rules_for(point):
-        details = _tripped(rule, point, answer)
+    rules = rules_for(point) if window is None else window.rules
+    around = None if window is None else _with_answer(window, answer)
+    for rule in rules:
+        details = _tripped(rule, point, answer, around)
         if details is None:
             continue
         alert_id = _open_once(rule, point, details)

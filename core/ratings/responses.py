@@ -6,6 +6,12 @@ answers and reasons, idempotent on the client's UUID: the insert of the response
 never a check-then-insert race, and needs no rollback. It commits nothing: the request that
 called it does (see `core.transactions`). Ratings are not audited: each is its own record, and
 its actor is an anonymous citizen.
+
+The write path is the service's hottest: a kiosk answer costs its statements and little else. The
+survey version comes from the per-process copy (`core.ratings.surveys.version_of`); the insert is
+tried first (a replay is told by the conflict, not by a read before it), and a tablet's double-tap
+check (misuse) is part of that insert; nothing is read back. `tests/test_ingest_statements.py`
+holds the count of statements per answer.
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
 from core.inputs import INT32_MAX, clean_text
 from core.models import CHANNELS, Answer, KioskDevice, Point, Response, ResponseReason, Survey, VisitCode
-from core.ratings.alerts import evaluate
+from core.ratings import rollups
+from core.ratings.alerts import Window, evaluate, read_window
 from core.ratings.stored import StoredAnswer
-from core.ratings.surveys import active_survey
+from core.ratings.surveys import SurveyVersion, active_version, version_of
+from core.ratings.surveys import active_survey as active_survey  # re-exported: bench/bulk_insert.py
 from core.timeutil import parse_iso_datetime, utcnow
 
 MAX_COMMENT = 2000
@@ -77,8 +85,11 @@ def _is_score(value, allowed: list[int]) -> bool:
     return type(value) is int and value in allowed
 
 
-def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None, answered_at=None) -> CleanBody:
+def clean_body(
+    survey: Survey | SurveyVersion, answers, reasons=None, comment=None, contact=None, answered_at=None
+) -> CleanBody:
     """Check a body against a survey version; raise ValidationFailed naming every bad field."""
+    survey = version_of(survey)
     fields: dict[str, str] = {}
     clean_answers = _clean_answers(survey, answers, fields)
     clean_reasons = _clean_reasons(survey, reasons, fields)
@@ -98,36 +109,36 @@ def clean_body(survey: Survey, answers, reasons=None, comment=None, contact=None
     return CleanBody(clean_answers, clean_reasons, clean_comment, clean_contact, parsed_at, canonical)
 
 
-def _clean_answers(survey: Survey, answers, fields: dict[str, str]) -> dict[str, int]:
+def _clean_answers(survey: SurveyVersion, answers, fields: dict[str, str]) -> dict[str, int]:
     """Scores of the survey's scale by criterion code; a skipped optional criterion may be null."""
     if not isinstance(answers, dict):
         fields["answers"] = "must be an object of criterion code to score"
         return {}
     allowed = survey.scores
-    by_code = {c.code: c for c in survey.criteria}
+    known, required = survey.criterion_ids, survey.required
     clean: dict[str, int] = {}
     for code, score in answers.items():
-        if code not in by_code:
+        if code not in known:
             fields[f"answers.{code}"] = "unknown criterion"
-        elif score is None and not by_code[code].required:
+        elif score is None and code not in required:
             continue
         elif not _is_score(score, allowed):
-            fields[f"answers.{code}"] = f"must be one of {allowed}"
+            fields[f"answers.{code}"] = f"must be one of {list(allowed)}"
         else:
             clean[code] = score
-    for criterion in survey.criteria:
-        if criterion.required and criterion.code not in answers:
-            fields[f"answers.{criterion.code}"] = "required"
+    for code in required:
+        if code not in answers:
+            fields[f"answers.{code}"] = "required"
     return clean
 
 
-def _clean_reasons(survey: Survey, reasons, fields: dict[str, str]) -> list[str]:
+def _clean_reasons(survey: SurveyVersion, reasons, fields: dict[str, str]) -> list[str]:
     if reasons is None:
         return []
     if not isinstance(reasons, list):
         fields["reasons"] = "must be a list of reason codes"
         return []
-    known = {r.code for r in survey.reasons}
+    known = survey.reason_ids
     for code in reasons:
         if not isinstance(code, str) or code not in known:
             fields["reasons"] = f"unknown reason: {code!r}"
@@ -181,29 +192,9 @@ def _clean_contact(contact, fields: dict[str, str]) -> dict | None:
     return {"name": name or None, "phone": phone or None}
 
 
-def _flag_for(channel: str, answered_at: datetime, device: KioskDevice | None, repeat: bool) -> str | None:
-    if repeat and channel == "qr":
-        return "repeat"
-    if device is not None:
-        window = timedelta(seconds=current_app.config["KIOSK_MISUSE_SECONDS"])
-        # Judged by answered_at, so a queue flushed after an outage is not flagged.
-        neighbour = db.session.scalar(
-            sa.select(Response.id)
-            .where(
-                Response.device_id == device.id,
-                Response.answered_at > answered_at - window,
-                Response.answered_at < answered_at + window,
-            )
-            .limit(1)
-        )
-        if neighbour is not None:
-            return "misuse"
-    return None
-
-
-def survey_by_id(value) -> Survey:
+def survey_by_id(value) -> SurveyVersion:
     """The survey version a client names (answers queued offline keep theirs)."""
-    if type(value) is not int or not 1 <= value <= INT32_MAX or (survey := db.session.get(Survey, value)) is None:
+    if type(value) is not int or not 1 <= value <= INT32_MAX or (survey := version_of(value)) is None:
         raise ValidationFailed(_l("Phiên bản phiếu khảo sát không tồn tại."), {"survey": "unknown survey id"})
     return survey
 
@@ -218,25 +209,24 @@ def record_response(
     comment=None,
     contact=None,
     answered_at=None,
-    survey: Survey | None = None,
+    survey: Survey | SurveyVersion | None = None,
     device: KioskDevice | None = None,
     visit_code: VisitCode | None = None,
     repeat: bool = False,
     consent_text: str | None = None,
+    rules_stamp: str | None = None,
 ) -> Recorded:
-    """Store one response exactly once. Raises ValidationFailed, Conflict or Gone."""
+    """Store one response exactly once. Raises ValidationFailed, Conflict or Gone. `rules_stamp`:
+    the alert rules' fingerprint (`core.ratings.alerts.RULES_STAMP`) when the caller read it with
+    its own lookup, so the rules come from the per-process copy."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     rid = parse_uuid(response_id)
-    survey = survey or active_survey()
+    survey = version_of(survey) if survey is not None else active_version()
     if survey is None:
         raise ValidationFailed(_l("Chưa có phiếu khảo sát nào đang hoạt động."), {"survey": "no active survey"})
     body = clean_body(survey, answers, reasons, comment, contact, answered_at)
     digest = body.digest(point, channel)
-
-    existing = db.session.scalar(sa.select(Response.body_hash).where(Response.id == rid))
-    if existing is not None:
-        return _replay(rid, existing, digest)
 
     now = utcnow()
     flag = None
@@ -246,7 +236,8 @@ def record_response(
             stamp = body.answered_at
         else:
             flag = "clock"
-    flag = flag or _flag_for(channel, stamp, device, repeat)
+    if flag is None and repeat and channel == "qr":
+        flag = "repeat"
 
     row = {
         "id": rid,
@@ -267,10 +258,14 @@ def record_response(
             contact_consent_at=now,
             contact_consent_text=(consent_text or "")[:MAX_CONSENT] or None,
         )
-    if not _insert_once(row):
-        # Another request stored this id first (a retry racing itself): answer as a replay.
-        stored = db.session.scalar(sa.select(Response.body_hash).where(Response.id == rid))
-        return _replay(rid, stored, digest)
+    # What the alert rules need is read before the first write: on SQLite that write takes the
+    # database's one write lock until the commit. (Not read for an answer flagged already.)
+    window = read_window(point, survey.main_code, stamp, rules_stamp) if flag is None else None
+    inserted = _insert_once(row, misuse=device is not None and flag is None)
+    if inserted is None:
+        # This id is stored already (a retry, or a retry racing itself): answer as a replay.
+        return _replay(rid, digest)
+    flag = inserted.flag
     _insert_details(survey, rid, body)
     if visit_code is not None:
         _consume_visit_code(visit_code, rid, now)
@@ -281,43 +276,87 @@ def record_response(
             channel=channel,
             answered_at=stamp,
             scores=body.answers,
-            main_code=_main_code(survey),
-            scale_scores=tuple(survey.scores),
+            main_code=survey.main_code,
+            scale_scores=survey.scores,
             comment=body.comment,
             contact=body.contact,
             consent_text=row.get("contact_consent_text"),
             flag=flag,
-        )
+        ),
+        window,
     )
+    # Last, so the counters other answers share stay locked for the least time before the commit.
+    rollups.count_response(_counted(survey, point, channel, stamp, flag, body))
     return Recorded(rid, True, flag)
 
 
-def _main_code(survey: Survey) -> str:
-    """The survey's main question: its first required criterion (the kiosk's first screen)."""
-    return next((c.code for c in survey.criteria if c.required), survey.criteria[0].code)
+def _counted(
+    survey: SurveyVersion, point: Point, channel: str, stamp: datetime, flag, body: CleanBody
+) -> rollups.Counted:
+    criteria = survey.criterion_ids
+    reasons = survey.reason_ids
+    return rollups.Counted(
+        point_id=point.id,
+        channel=channel,
+        answered_at=stamp,
+        flag=flag,
+        scores={criteria[code]: score for code, score in body.answers.items()},
+        reason_ids=tuple(reasons[code] for code in body.reasons or ()),
+    )
 
 
-def _follow_up(answer: StoredAnswer) -> None:
+def _follow_up(answer: StoredAnswer, window: Window | None) -> None:
     """In the answer's own transaction: the case it opens, the alerts it trips."""
     open_for_response(answer)
-    evaluate(answer.point, answer)
+    evaluate(answer.point, answer, window)
 
 
-def _insert_once(row: dict) -> bool:
-    """INSERT ... ON CONFLICT (id) DO NOTHING; True when this call stored the row."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = Response.__table__
-    statement = insert(table).values(**row).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+# The insert of a response, as text: SQLAlchemy 2.0 never caches the compiled form of a dialect's
+# INSERT ... ON CONFLICT, so that construct would be compiled again for every answer. The same SQL
+# serves SQLite and PostgreSQL; the parameters keep the columns' types (UUID, UTC datetimes).
+# The misuse check: "misuse" when the tablet stored another answer within KIOSK_MISUSE_SECONDS of
+# this one (a double tap), judged by answered_at, so a queue flushed after an outage is not
+# flagged; computed by the database inside the insert.
+_MISUSE_SQL = (
+    "CASE WHEN EXISTS (SELECT 1 FROM responses WHERE device_id = :device_id"
+    " AND answered_at > :misuse_from AND answered_at < :misuse_to) THEN 'misuse' END"
+)
+_INSERTS: dict[tuple[tuple[str, ...], bool], sa.TextClause] = {}
+
+
+def _insert_statement(columns: tuple[str, ...], misuse: bool) -> sa.TextClause:
+    statement = _INSERTS.get((columns, misuse))
+    if statement is None:
+        table = Response.__table__
+        values = [_MISUSE_SQL if misuse and name == "flag" else f":{name}" for name in columns]
+        # Column names of the model, not input; every value travels as a parameter.
+        sql = (
+            f"INSERT INTO responses ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
+            " ON CONFLICT (id) DO NOTHING RETURNING flag"
+        )
+        params = [sa.bindparam(name, type_=table.c[name].type) for name in columns if not (misuse and name == "flag")]
+        if misuse:
+            moment = table.c.answered_at.type
+            params += [sa.bindparam("misuse_from", type_=moment), sa.bindparam("misuse_to", type_=moment)]
+        statement = _INSERTS[(columns, misuse)] = sa.text(sql).bindparams(*params)
+    return statement
+
+
+def _insert_once(row: dict, *, misuse: bool):
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING flag: the stored row's (flag,), or None when
+    the id was stored already. With `misuse`, the database sets the flag by the misuse check."""
+    params = dict(row)
+    if misuse:
+        window = timedelta(seconds=current_app.config["KIOSK_MISUSE_SECONDS"])
+        params.update(misuse_from=row["answered_at"] - window, misuse_to=row["answered_at"] + window)
+        params.pop("flag")
     # RETURNING, not rowcount: drivers disagree on the rowcount of an insert that did nothing.
-    return db.session.execute(statement).first() is not None
+    return db.session.execute(_insert_statement(tuple(row), misuse), params).first()
 
 
-def _insert_details(survey: Survey, rid: uuid.UUID, body: CleanBody) -> None:
-    criteria = {c.code: c.id for c in survey.criteria}
-    reasons_by_code = {r.code: r.id for r in survey.reasons}
+def _insert_details(survey: SurveyVersion, rid: uuid.UUID, body: CleanBody) -> None:
+    criteria = survey.criterion_ids
+    reasons_by_code = survey.reason_ids
     db.session.execute(
         sa.insert(Answer.__table__),
         [{"response_id": rid, "criterion_id": criteria[code], "score": score} for code, score in body.answers.items()],
@@ -329,11 +368,11 @@ def _insert_details(survey: Survey, rid: uuid.UUID, body: CleanBody) -> None:
         )
 
 
-def _replay(rid: uuid.UUID, stored_hash: str, digest: str) -> Recorded:
-    if stored_hash != digest:
+def _replay(rid: uuid.UUID, digest: str) -> Recorded:
+    stored = db.session.execute(sa.select(Response.body_hash, Response.flag).where(Response.id == rid)).one()
+    if stored.body_hash != digest:
         raise Conflict(_l("Mã câu trả lời này đã được dùng cho một câu trả lời khác."), {"id": "already used"})
-    flag = db.session.scalar(sa.select(Response.flag).where(Response.id == rid))
-    return Recorded(rid, False, flag)
+    return Recorded(rid, False, stored.flag)
 
 
 def _consume_visit_code(code: VisitCode, rid: uuid.UUID, now: datetime) -> None:

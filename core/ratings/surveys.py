@@ -1,11 +1,20 @@
 """Survey versions. A version with answers is never edited: saving makes a new, inactive version,
-and activating one makes every kiosk and QR page use it."""
+and activating one makes every kiosk and QR page use it.
+
+So a version's content never changes once created, and the write path and the survey pages read it
+from `version_of`, a per-process copy keyed by (id, created_at), instead of reloading the survey,
+its criteria and its reasons for every answer. Only which version is active changes: that is read
+from the database every time (`ACTIVE_ID`, a subquery the doors fold into their own lookups).
+Keying on created_at too means a version id reused after a rolled-back creation (SQLite reuses the
+highest rowid) is never served from a stale copy."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from core import audit
@@ -49,6 +58,129 @@ class ReasonSpec:
 
 def active_survey() -> Survey | None:
     return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id.desc()))
+
+
+# The active version's id, as a scalar subquery to fold into another lookup (the device's, the point's).
+ACTIVE_ID = sa.select(Survey.id).where(Survey.active.is_(True)).order_by(Survey.id.desc()).limit(1).scalar_subquery()
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    id: int
+    code: str
+    label: str
+    label_en: str
+    question: str
+    question_en: str
+    position: int
+    required: bool
+    sipas_element: str | None
+    plan_item: int | None
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    id: int
+    code: str
+    label: str
+    label_en: str
+    position: int
+
+
+@dataclass(frozen=True)
+class SurveyVersion:
+    """A survey version as read once: the attributes of `Survey` the doors and the write path use,
+    with the lookups they need precomputed. Never changes (a version is never edited)."""
+
+    id: int
+    code: str
+    version: int
+    title: str
+    scale: tuple[dict, ...]
+    created_at: datetime
+    criteria: tuple[CriterionView, ...]
+    reasons: tuple[ReasonView, ...]
+    scores: tuple[int, ...] = field(init=False)
+    criterion_ids: dict[str, int] = field(init=False)
+    reason_ids: dict[str, int] = field(init=False)
+    required: tuple[str, ...] = field(init=False)
+    main_code: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        values = {
+            "scores": tuple(item["score"] for item in self.scale),
+            "criterion_ids": {c.code: c.id for c in self.criteria},
+            "reason_ids": {r.code: r.id for r in self.reasons},
+            "required": tuple(c.code for c in self.criteria if c.required),
+            # The main question: the first required criterion (the kiosk's first screen).
+            "main_code": next((c.code for c in self.criteria if c.required), self.criteria[0].code),
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def of(cls, survey: Survey) -> SurveyVersion:
+        return cls(
+            id=survey.id,
+            code=survey.code,
+            version=survey.version,
+            title=survey.title,
+            scale=tuple(dict(item) for item in survey.scale),
+            created_at=survey.created_at,
+            criteria=tuple(
+                CriterionView(
+                    c.id,
+                    c.code,
+                    c.label,
+                    c.label_en or "",
+                    c.question,
+                    c.question_en or "",
+                    c.position,
+                    c.required,
+                    c.sipas_element,
+                    c.plan_item,
+                )
+                for c in survey.criteria
+            ),
+            reasons=tuple(ReasonView(r.id, r.code, r.label, r.label_en or "", r.position) for r in survey.reasons),
+        )
+
+
+def _versions() -> dict:
+    return current_app.extensions.setdefault("survey_versions", {})
+
+
+def version_of(survey: Survey | SurveyVersion | int | None, created_at: datetime | None = None) -> SurveyVersion | None:
+    """The cached copy of a version: from a Survey row, or from its id (with its created_at when the
+    caller read it already, saving the check that the id still names the same version)."""
+    if survey is None or isinstance(survey, SurveyVersion):
+        return survey
+    versions = _versions()
+    if isinstance(survey, Survey):
+        key = (survey.id, survey.created_at)
+        if key not in versions:
+            versions[key] = SurveyVersion.of(survey)
+        return versions[key]
+    if created_at is None:
+        created_at = db.session.scalar(sa.select(Survey.created_at).where(Survey.id == survey))
+        if created_at is None:
+            return None
+    key = (survey, created_at)
+    cached = versions.get(key)
+    if cached is None:
+        row = db.session.get(Survey, survey)
+        if row is None or row.created_at != created_at:
+            return None
+        cached = versions[key] = SurveyVersion.of(row)
+    return cached
+
+
+def active_version() -> SurveyVersion | None:
+    """The active version, with one small read (which version is active) when its copy is cached."""
+    row = db.session.execute(
+        sa.select(Survey.id, Survey.created_at).where(Survey.active.is_(True)).order_by(Survey.id.desc()).limit(1)
+    ).first()
+    return version_of(row.id, row.created_at) if row else None
 
 
 def with_codes(specs: list, fallback: str) -> list:
