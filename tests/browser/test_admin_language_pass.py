@@ -43,6 +43,7 @@ EXCLUDED = {
     "admin.export_csv": "a CSV download, machine-readable by design",
     "admin.export_pdf": "a PDF download, read back by the document tests",
     "admin.export_xlsx": "an XLSX download, read back by the export tests",
+    "admin.export_raw_xlsx": "the raw-data XLSX download, read back by the export tests",
     "admin.export_docx": "a DOCX download, read back by the document tests",
     "admin.export_job_file": "the file a background export produced",
     "admin.export_job_status": "JSON polled by the export job's page, which is read here",
