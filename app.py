@@ -146,10 +146,11 @@ def _init_extensions(app: Flask) -> None:
     limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "connect", sqlite_pragmas)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def sqlite_pragmas(dbapi_connection, _record) -> None:
+    """The service's SQLite settings on every new connection (the bare-insert bench uses them too)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

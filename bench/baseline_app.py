@@ -16,26 +16,23 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, abort, redirect, request, session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from app import sqlite_pragmas
 
 TABLE = "bench_baseline"
 INSERT = f"INSERT INTO {TABLE} (id, body) VALUES (:id, :body)"  # noqa: S608 - a constant table name
 
 engine = sa.create_engine(os.environ["DATABASE_URL"])
 if engine.dialect.name == "sqlite":
-
-    @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:
-        # The service's own SQLite settings (app._sqlite_pragmas), so both write alike.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    # The service's own SQLite settings, so both write alike.
+    sa.event.listen(engine, "connect", sqlite_pragmas)
 
 
 statement = sa.text(INSERT)

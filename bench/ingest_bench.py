@@ -16,23 +16,22 @@ wrk saw answered 201 (reconstructed per wrk thread) against the ids in the datab
 
 from __future__ import annotations
 
-import argparse
 import secrets
 import time
 import uuid
 from pathlib import Path
 
+from common import figure
 from load import (
     Prepared,
     baseline,
     lua_script,
-    postgres_database,
     prepare_database,
     query,
     readme_workers,
+    run_on_databases,
     run_wrk,
     service,
-    sqlite_database,
     verdict,
 )
 
@@ -191,30 +190,8 @@ def bench(label: str, url: str, seconds: int, warmup: int, tree: Path | None = N
     return ratio >= 0.5 and p99_ratio <= 2 and once
 
 
-def figure(name: str, value: str, target: str, ok: bool) -> None:
-    """A line `make bench` (bench/run_all.py) collects into its summary."""
-    print(f"FIGURE {name}: {value} (target {target}) {'OK' if ok else 'FAIL'}")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="5 s runs")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
-    parser.add_argument("--tree", type=Path, help="serve the service from this checkout (before/after comparisons)")
-    args = parser.parse_args()
-    seconds = 5 if args.quick else args.seconds
-    wanted = {name.strip() for name in args.databases.split(",")}
-    results = []
-    if "sqlite" in wanted:
-        with sqlite_database() as url:
-            results.append(bench("SQLite", url, seconds, args.warmup, args.tree))
-    if "postgresql" in wanted:
-        with postgres_database() as url:
-            if url is not None:
-                results.append(bench("PostgreSQL", url, seconds, args.warmup, args.tree))
-    print(f"ingest targets: {verdict(all(results))}")
+    run_on_databases(bench, "ingest", __doc__)
 
 
 if __name__ == "__main__":

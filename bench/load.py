@@ -17,6 +17,7 @@ compares the service with a bare Flask endpoint in the same run on the same mach
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -483,3 +484,26 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
+
+
+def run_on_databases(bench, title: str, doc: str) -> None:
+    """The command line of an HTTP bench: `bench(label, url, seconds, warmup, tree)` on a throw-away
+    SQLite database and on PostgreSQL, then the verdict of its targets."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="5 s runs")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--tree", type=Path, help="serve the service from this checkout (before/after comparisons)")
+    args = parser.parse_args()
+    seconds = 5 if args.quick else args.seconds
+    wanted = {name.strip() for name in args.databases.split(",")}
+    results = []
+    if "sqlite" in wanted:
+        with sqlite_database() as url:
+            results.append(bench("SQLite", url, seconds, args.warmup, args.tree))
+    if "postgresql" in wanted:
+        with postgres_database() as url:
+            if url is not None:
+                results.append(bench("PostgreSQL", url, seconds, args.warmup, args.tree))
+    print(f"{title} targets: {verdict(all(results))}")

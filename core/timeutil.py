@@ -11,6 +11,11 @@ from sqlalchemy.types import TypeDecorator
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+# SQLite's date modifier from UTC to local time. Asia/Ho_Chi_Minh has kept UTC+7 without daylight
+# saving since 1975, so a fixed shift is exact.
+SQLITE_LOCAL_SHIFT = f"+{int(LOCAL_TZ.utcoffset(datetime(2000, 1, 1)).total_seconds() // 3600)} hours"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

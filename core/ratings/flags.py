@@ -5,6 +5,7 @@ change is audited with its reason."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,6 @@ def change_flag(actor: Actor, response_id: uuid.UUID, flag: str | None, reason: 
     rollups.count_response(counted, sign=-1)
     response.flag = flag
     db.session.flush()
-    rollups.count_response(rollups.Counted(**{**counted.__dict__, "flag": flag}))
+    rollups.count_response(dataclasses.replace(counted, flag=flag))
     record(actor, "response.flag", str(response.id), {"flag": [before, flag]}, details=reason)
     return response

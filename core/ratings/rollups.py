@@ -34,7 +34,7 @@ from core.models import (
     RollupWeekResponse,
 )
 from core.ratings.scoring import SATISFIED_MIN_SCORE
-from core.timeutil import LOCAL_TZ, local_day_bounds
+from core.timeutil import LOCAL_TZ, SQLITE_LOCAL_SHIFT, local_day_bounds
 
 # Each rollup table with its counter columns, in the order every writer touches them: the daily
 # tier, then the monthly one (the daily counters summed per local month, which year-long reports read
@@ -212,14 +212,14 @@ def bump_versions(point_ids) -> None:
 # Rows per upsert statement: one statement for a response's few counters; a bulk load's many as an
 # executemany of the one-row statement.
 MULTI_ROW_UPTO = 50
-# Compiled upserts by (dialect, table, rows). SQLAlchemy does not cache the compiled form of a
+# Upsert statements by (table, rows). SQLAlchemy does not cache the compiled form of a
 # dialect's INSERT ... ON CONFLICT, and compiling it again for every answer cost most of the write
 # path's time; the text is the same for both dialects, the values travel as typed parameters.
-_UPSERTS: dict[tuple[str, str, int], sa.TextClause] = {}
+_UPSERTS: dict[tuple[str, int], sa.TextClause] = {}
 
 
 def _upsert_statement(table: sa.Table, count: int) -> sa.TextClause:
-    key = (_dialect(), table.name, count)
+    key = (table.name, count)
     statement = _UPSERTS.get(key)
     if statement is None:
         columns = [c.name for c in table.columns]
@@ -285,8 +285,8 @@ def _local_parts(dialect: str):
             sa.cast(sa.func.date_trunc("month", local), sa.Date),
             sa.cast(sa.func.date_trunc("week", local), sa.Date),
         )
-    # SQLite stores naive UTC text; Asia/Ho_Chi_Minh has kept UTC+7 without daylight saving since 1975.
-    offset = f"+{int(LOCAL_TZ.utcoffset(datetime(2000, 1, 1)).total_seconds() // 3600)} hours"
+    # SQLite stores naive UTC text.
+    offset = SQLITE_LOCAL_SHIFT
     return (
         sa.func.date(Response.answered_at, offset),
         sa.cast(sa.func.strftime("%H", Response.answered_at, offset), sa.Integer),
@@ -414,13 +414,19 @@ def _delete(table: sa.Table, first: date | None, last: date | None) -> None:
     db.session.execute(delete)
 
 
+def week_of(day_column):
+    """The Monday of a local-day column's week, as the weekly counters store it, in SQL."""
+    if _dialect() == "postgresql":
+        return sa.cast(sa.func.date_trunc("week", day_column), sa.Date)
+    return sa.func.date(day_column, "weekday 0", "-6 days")
+
+
 def _period_of(table: sa.Table, day_column):
     """The month's first day or the week's Monday of a daily counter's day, in SQL."""
-    unit = "week" if "week" in table.c else "month"
+    if "week" in table.c:
+        return week_of(day_column)
     if _dialect() == "postgresql":
-        return sa.cast(sa.func.date_trunc(unit, day_column), sa.Date)
-    if unit == "week":
-        return sa.func.date(day_column, "weekday 0", "-6 days")
+        return sa.cast(sa.func.date_trunc("month", day_column), sa.Date)
     return sa.func.date(day_column, "start of month")
 
 

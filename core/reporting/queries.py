@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import CHANNELS, Answer, CompetitionGroup, Criterion, Point, Response, Survey, Unit
 from core.ratings import scoring
-from core.reporting.sources import ROLLUPS, RawSource
-from core.timeutil import local_day_bounds, local_today
+from core.reporting.sources import RAW, ROLLUPS, RawSource, scoped
+from core.timeutil import local_today
 
 
 @dataclass(frozen=True)
@@ -239,16 +239,6 @@ class RawAnswer:
     reason_labels: list[str] = field(default_factory=list)
 
 
-def _raw_in_range(first: date, last: date):
-    """Answers of local dates `first`..`last` (the listings of single answers, not the figures)."""
-    start, end = local_day_bounds(first, last)
-    return sa.and_(Response.answered_at >= start, Response.answered_at < end)
-
-
-def _scoped(query, unit_ids: set[int] | None):
-    return query if unit_ids is None else query.where(Point.unit_id.in_(unit_ids))
-
-
 def _grouped(
     key: str, first: date, last: date, unit_ids: set[int] | None, source=ROLLUPS
 ) -> dict[object, GroupFigures]:
@@ -287,7 +277,7 @@ def satisfaction_by_point(
 ) -> list[PointRow]:
     """One row per point in scope (with or without answers)."""
     grouped = _grouped("point", first, last, unit_ids, source)
-    points_q = _scoped(
+    points_q = scoped(
         sa.select(Point.id, Point.code, Point.name, Unit.code, Unit.name).join(Unit, Point.unit_id == Unit.id),
         unit_ids,
     ).order_by(Unit.code, Point.code)
@@ -451,12 +441,12 @@ def comments(
     Contact details are never part of a row: they belong to the case handling, not to reports.
     """
     main_score = _main_score_subquery()
-    base = _scoped(
+    base = scoped(
         sa.select(Response.id)
         .select_from(Response)
         .join(Point, Response.point_id == Point.id)
         .where(
-            Response.flag.is_(None), Response.comment.is_not(None), Response.comment != "", _raw_in_range(first, last)
+            Response.flag.is_(None), Response.comment.is_not(None), Response.comment != "", RAW.in_range(first, last)
         ),
         unit_ids,
     )
@@ -494,14 +484,14 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
     at most the newest `limit` of them."""
     from core.models import Reason, ResponseReason
 
-    responses_q = _scoped(
+    responses_q = scoped(
         sa.select(
             Response.id, Response.answered_at, Point.code, Unit.code, Response.channel, Response.flag, Response.comment
         )
         .select_from(Response)
         .join(Point, Response.point_id == Point.id)
         .join(Unit, Point.unit_id == Unit.id)
-        .where(_raw_in_range(first, last))
+        .where(RAW.in_range(first, last))
         .order_by(Response.answered_at.desc(), Response.id.desc())
         .limit(limit),
         unit_ids,
@@ -514,25 +504,25 @@ def raw_answers(first: date, last: date, unit_ids: set[int] | None = None, limit
         return []
     # Only the fetched (newest) responses need their scores: skip everything older than them.
     oldest = min(row.answered_at for row in rows.values())
-    scores_q = _scoped(
+    scores_q = scoped(
         sa.select(Answer.response_id, Criterion.code, Answer.score)
         .select_from(Answer)
         .join(Response, Answer.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
         .join(Criterion, Answer.criterion_id == Criterion.id)
-        .where(_raw_in_range(first, last), Response.answered_at >= oldest),
+        .where(RAW.in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
     for rid, code, value in db.session.execute(scores_q):
         if rid in rows:
             rows[rid].scores[code] = int(value)
-    reasons_q = _scoped(
+    reasons_q = scoped(
         sa.select(ResponseReason.response_id, Reason.code, Reason.label)
         .select_from(ResponseReason)
         .join(Reason, ResponseReason.reason_id == Reason.id)
         .join(Response, ResponseReason.response_id == Response.id)
         .join(Point, Response.point_id == Point.id)
-        .where(_raw_in_range(first, last), Response.answered_at >= oldest),
+        .where(RAW.in_range(first, last), Response.answered_at >= oldest),
         unit_ids,
     )
     for rid, code, label in db.session.execute(reasons_q):
@@ -548,7 +538,7 @@ def answers_version(unit_ids: set[int] | None = None) -> tuple[int, str]:
     answer and every flag change (a few thousand rows at most, never the answers themselves)."""
     from core.models import PointVersion
 
-    query = _scoped(
+    query = scoped(
         sa.select(sa.func.count(PointVersion.point_id), sa.func.sum(PointVersion.version))
         .select_from(PointVersion)
         .join(Point, PointVersion.point_id == Point.id),

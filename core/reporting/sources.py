@@ -31,24 +31,19 @@ from core.models import (
     RollupWeekResponse,
 )
 from core.ratings import scoring
-from core.timeutil import LOCAL_TZ, local_day_bounds
+from core.ratings.rollups import week_of
+from core.timeutil import SQLITE_LOCAL_SHIFT, local_day_bounds
 
 
 def _is_postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _offset() -> str:
-    # Asia/Ho_Chi_Minh has kept UTC+7 without daylight saving since 1975, so a fixed shift is exact.
-    hours = int((LOCAL_TZ.utcoffset(datetime(2000, 1, 1)) or timedelta(hours=7)).total_seconds() // 3600)
-    return f"+{hours} hours"
-
-
 def _counted(condition) -> sa.ColumnElement:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def _scoped(query, unit_ids: set[int] | None):
+def scoped(query, unit_ids: set[int] | None):
     return query if unit_ids is None else query.where(Point.unit_id.in_(unit_ids))
 
 
@@ -65,17 +60,17 @@ class RawSource:
     def _week(self):
         if _is_postgres():
             return sa.func.to_char(sa.func.date_trunc("week", self._local()), "YYYY-MM-DD")
-        return sa.func.date(Response.answered_at, _offset(), "weekday 0", "-6 days")
+        return sa.func.date(Response.answered_at, SQLITE_LOCAL_SHIFT, "weekday 0", "-6 days")
 
     def _weekday(self):
         if _is_postgres():
             return sa.cast(sa.func.extract("isodow", self._local()), sa.Integer) - 1
-        return (sa.cast(sa.func.strftime("%w", Response.answered_at, _offset()), sa.Integer) + 6) % 7
+        return (sa.cast(sa.func.strftime("%w", Response.answered_at, SQLITE_LOCAL_SHIFT), sa.Integer) + 6) % 7
 
     def _hour(self):
         if _is_postgres():
             return sa.cast(sa.func.extract("hour", self._local()), sa.Integer)
-        return sa.cast(sa.func.strftime("%H", Response.answered_at, _offset()), sa.Integer)
+        return sa.cast(sa.func.strftime("%H", Response.answered_at, SQLITE_LOCAL_SHIFT), sa.Integer)
 
     def key(self, name: str):
         return {
@@ -87,7 +82,7 @@ class RawSource:
             "all": lambda: sa.literal("all"),
         }[name]()
 
-    def _in_range(self, first: date, last: date):
+    def in_range(self, first: date, last: date):
         start, end = local_day_bounds(first, last)
         condition = sa.and_(Response.answered_at >= start, Response.answered_at < end)
         if self.received_by is not None:
@@ -111,10 +106,10 @@ class RawSource:
             sa.select(k.label("k"), _counted(Response.flag.is_(None)), _counted(Response.flag.is_not(None)))
             .select_from(Response)
             .join(Point, Response.point_id == Point.id)
-            .where(self._in_range(first, last))
+            .where(self.in_range(first, last))
             .group_by(k)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def tallies(self, key: str, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
         """(key, criterion code, answers, satisfied answers, sum of scores) of counted responses."""
@@ -128,20 +123,20 @@ class RawSource:
                 _counted(Answer.score >= scoring.SATISFIED_MIN_SCORE),
                 sa.func.sum(Answer.score),
             )
-            .where(Response.flag.is_(None), self._in_range(first, last))
+            .where(Response.flag.is_(None), self.in_range(first, last))
             .group_by(k, Criterion.code)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def distribution(self, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
         """(criterion code, score, answers) of counted responses."""
         query = (
             self._answers()
             .add_columns(Criterion.code, Answer.score, sa.func.count(Answer.id))
-            .where(Response.flag.is_(None), self._in_range(first, last))
+            .where(Response.flag.is_(None), self.in_range(first, last))
             .group_by(Criterion.code, Answer.score)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def reasons(self, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
         """(reason code, times chosen) by counted responses."""
@@ -151,10 +146,10 @@ class RawSource:
             .join(Reason, ResponseReason.reason_id == Reason.id)
             .join(Response, ResponseReason.response_id == Response.id)
             .join(Point, Response.point_id == Point.id)
-            .where(Response.flag.is_(None), self._in_range(first, last))
+            .where(Response.flag.is_(None), self.in_range(first, last))
             .group_by(Reason.code)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def heat(self, first: date, last: date, unit_ids: set[int] | None, main_code: str) -> list[tuple]:
         """(weekday, hour, counted responses, satisfied main answers, main answers)."""
@@ -173,10 +168,10 @@ class RawSource:
             .select_from(Response)
             .join(Point, Response.point_id == Point.id)
             .outerjoin(main, sa.and_(main.response_id == Response.id, main.criterion_id.in_(main_ids)))
-            .where(Response.flag.is_(None), self._in_range(first, last))
+            .where(Response.flag.is_(None), self.in_range(first, last))
             .group_by(weekday, hour)
         )
-        return [tuple(row) for row in db.session.execute(_scoped(query, unit_ids))]
+        return [tuple(row) for row in db.session.execute(scoped(query, unit_ids))]
 
 
 def _months_within(first: date, last: date) -> tuple[date, date] | None:
@@ -192,13 +187,6 @@ def _weeks_within(first: date, last: date) -> tuple[date, date] | None:
     start = first + timedelta(days=-first.weekday() % 7)
     end = last + timedelta(days=1) - timedelta(days=(last + timedelta(days=1)).weekday())
     return (start, end) if start < end else None
-
-
-def _week_of(day_column):
-    """The Monday of a day column's week, as the weekly tables store it."""
-    if _is_postgres():
-        return sa.cast(sa.func.date_trunc("week", day_column), sa.Date)
-    return sa.func.date(day_column, "weekday 0", "-6 days")
 
 
 class RollupSource:
@@ -263,7 +251,7 @@ class RollupSource:
             of_weeks.append(weekly.score_sum)
 
         def days(a: date, b: date):
-            return sa.select(_week_of(daily.day).label("week"), *of_days).where(daily.day >= a, daily.day <= b)
+            return sa.select(week_of(daily.day).label("week"), *of_days).where(daily.day >= a, daily.day <= b)
 
         if weeks is None:
             return days(first, last).subquery()
@@ -311,7 +299,7 @@ class RollupSource:
             # A key whose every counter was moved away by flag changes is no row of the raw answers.
             .having(sa.func.sum(t.c.responses) != 0)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def _counted_answers(self, t):
         return (
@@ -338,7 +326,7 @@ class RollupSource:
             .group_by(k, Criterion.code)
             .having(sa.func.sum(t.c.answers) != 0)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def distribution(self, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
         t = self._span("answers", first, last)
@@ -348,7 +336,7 @@ class RollupSource:
             .group_by(Criterion.code, t.c.score)
             .having(sa.func.sum(t.c.answers) != 0)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def reasons(self, first: date, last: date, unit_ids: set[int] | None) -> sa.Select:
         t = self._span("reasons", first, last)
@@ -361,12 +349,12 @@ class RollupSource:
             .group_by(Reason.code)
             .having(sa.func.sum(t.c.chosen) != 0)
         )
-        return _scoped(query, unit_ids)
+        return scoped(query, unit_ids)
 
     def heat(self, first: date, last: date, unit_ids: set[int] | None, main_code: str) -> list[tuple]:
         r, h = RollupResponse, RollupHour
         weekday = self._weekday(r)
-        counts = _scoped(
+        counts = scoped(
             sa.select(weekday, r.hour, sa.func.sum(r.responses))
             .select_from(r)
             .join(Point, r.point_id == Point.id)
@@ -376,7 +364,7 @@ class RollupSource:
             unit_ids,
         )
         weekday = self._weekday(h)
-        main = _scoped(
+        main = scoped(
             sa.select(weekday, h.hour, sa.func.sum(h.satisfied), sa.func.sum(h.answers))
             .select_from(h)
             .join(Point, h.point_id == Point.id)
