@@ -61,6 +61,10 @@ class Point(db.Model):
 
     unit: Mapped[Unit] = relationship(back_populates="points")
 
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name
+
 
 class Survey(db.Model):
     """One version of the questionnaire; exactly one version is active at a time."""

@@ -18,7 +18,14 @@ from core.extensions import csrf, limiter
 from core.http import bearer_token
 from core.inputs import check_int, check_text, json_object
 from core.models import KioskDevice, Point
-from core.org.devices import MAX_COUNT, NAME_LENGTH, device_context, pair_device, record_heartbeat
+from core.org.devices import (
+    MAX_COUNT,
+    NAME_LENGTH,
+    answer_context,
+    device_context,
+    pair_device,
+    record_heartbeat,
+)
 from core.ratings.privacy import consent_text
 from core.ratings.responses import record_response, survey_by_id
 from core.ratings.surveys import SurveyVersion, version_of
@@ -66,22 +73,31 @@ def _pair_limit() -> str:
     return current_app.config.get("KIOSK_PAIR_LIMIT", PAIR_LIMIT)
 
 
-def device_required(view):
-    """Resolve the bearer token to a live KioskDevice in g.device (its point loaded with it, and the
-    active survey version's key in g.device_context, all in one query), or answer 401 JSON."""
+def _device_lookup(lookup):
+    """Resolve the bearer token to a live device in g.device (its point with it, and the active
+    survey version's key in g.device_context, all in one query), or answer 401 JSON."""
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        context = device_context(bearer_token())
-        if context is None:
-            raise Unauthorized(
-                _("Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại."),
-                {"authorization": "missing, unknown or revoked device token"},
-            )
-        g.device, g.device_context = context.device, context
-        return view(*args, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            context = lookup(bearer_token())
+            if context is None:
+                raise Unauthorized(
+                    _("Máy tính bảng chưa được kết nối hoặc đã bị thu hồi. Vui lòng kết nối lại."),
+                    {"authorization": "missing, unknown or revoked device token"},
+                )
+            g.device, g.device_context = context.device, context
+            return view(*args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# The device and its point as ORM objects (the survey, the heartbeat change or show them).
+device_required = _device_lookup(device_context)
+# Their keys only: storing an answer needs no more (core.org.devices.answer_context).
+answering_device_required = _device_lookup(answer_context)
 
 
 def _json_object() -> dict:
@@ -177,9 +193,9 @@ def api_survey():
 @bp.post("/api/v1/kiosk/responses")
 @csrf.exempt
 @limiter.limit(_device_limit, key_func=_device_key)
-@device_required
+@answering_device_required
 def api_responses():
-    device: KioskDevice = g.device
+    device = g.device
     body = _json_object()
     named = body.get("survey")
     # Most tablets name the active version: its key came with the device, no query.
@@ -193,7 +209,7 @@ def api_responses():
         raise ValidationFailed(_("Thiếu câu trả lời."), {"answers": "required"})
     recorded = record_response(
         response_id=body["id"],
-        point=device.point,
+        point=g.device_context.point,
         channel="kiosk",
         answers=body["answers"],
         reasons=body.get("reasons"),

@@ -16,9 +16,11 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 
+from core.driver_sql import DriverStatement
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import csrf, db, limiter, select_locale
 from core.models import Point, Survey, Unit, VisitCode
+from core.org.points import PointRef
 from core.ratings.alerts import RULES_STAMP
 from core.ratings.privacy import consent_text
 from core.ratings.responses import record_response
@@ -36,10 +38,11 @@ def _rate_limit() -> str:
     return current_app.config.get("SURVEY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
 
 
-# The point of a poster, its unit (the page names it), the active survey version's key and the
-# alert rules' fingerprint, in one query built once (every visitor's GET and POST run it).
-_POINT_PAGE = (
-    sa.select(Point, Unit, Survey.id, Survey.created_at, RULES_STAMP)
+# The point of a poster (its keys and what the page shows: its name, its unit's name), the active
+# survey version's key and the alert rules' fingerprint, in one query every visitor's GET and POST
+# run, on the driver (core.driver_sql).
+_POINT_PAGE = DriverStatement(
+    sa.select(Point.id, Point.unit_id, Point.name, Unit.name, Survey.id, Survey.created_at, RULES_STAMP)
     .join(Unit, Point.unit_id == Unit.id)
     .outerjoin(Survey, Survey.id == ACTIVE_ID)
     .where(Point.public_token == sa.bindparam("token"), Point.active.is_(True))
@@ -50,14 +53,15 @@ _POINT_PAGE = (
 @csrf.exempt  # the form checks its own token, so an expired one gets a friendly page, not a bare 400
 @limiter.shared_limit(_rate_limit, scope="survey-submit", methods=["POST"])
 def point_survey(token: str):
-    found = db.session.execute(_POINT_PAGE, {"token": token}).first()
+    found = _POINT_PAGE.first({"token": token})
     if found is None:
         return _message(
             404,
             _("Mã QR này không còn hiệu lực"),
             _("Vui lòng quét mã QR đang dán tại quầy tiếp nhận, hoặc hỏi cán bộ tiếp dân."),
         )
-    point, _unit, survey_id, created_at, rules_stamp = found
+    point_id, unit_id, name, unit_name, survey_id, created_at, rules_stamp = found
+    point = PointRef(point_id, unit_id, name=name, unit_name=unit_name)
     active = version_of(survey_id, created_at) if survey_id is not None else None
     return _survey_page(point, channel="qr", active=active, rules_stamp=rules_stamp)
 
@@ -88,7 +92,12 @@ _UNREAD = object()
 
 
 def _survey_page(
-    point: Point, *, channel: str, visit_code: VisitCode | None = None, active=_UNREAD, rules_stamp: str | None = None
+    point: Point | PointRef,
+    *,
+    channel: str,
+    visit_code: VisitCode | None = None,
+    active=_UNREAD,
+    rules_stamp: str | None = None,
 ):
     """`active`: the active version when the caller read it already (None: none is active);
     `rules_stamp`: the alert rules' fingerprint when the caller read it."""
@@ -207,7 +216,9 @@ class FreshForm:
         )
 
 
-def _form_page(point: Point, form, locale: str, *, fresh: bool = False, expired: bool = False, status: int = 200):
+def _form_page(
+    point: Point | PointRef, form, locale: str, *, fresh: bool = False, expired: bool = False, status: int = 200
+):
     consent = consent_text()
     body = render_template(
         "survey/form.html",
@@ -261,7 +272,7 @@ def _message(status: int, title: str, text: str):
 # It lives only in the citizen's browser; nothing that identifies the browser is stored with answers.
 
 
-def _repeat_cookie(point: Point) -> str:
+def _repeat_cookie(point: Point | PointRef) -> str:
     return f"sv_{point.id}"
 
 
@@ -273,7 +284,7 @@ def _window_seconds() -> int:
     return int(current_app.config["REPEAT_WINDOW_HOURS"]) * 3600
 
 
-def _voted_recently(point: Point) -> bool:
+def _voted_recently(point: Point | PointRef) -> bool:
     value = request.cookies.get(_repeat_cookie(point))
     if not value:
         return False
@@ -283,7 +294,7 @@ def _voted_recently(point: Point) -> bool:
         return False
 
 
-def _remember_vote(response, point: Point) -> None:
+def _remember_vote(response, point: Point | PointRef) -> None:
     response.set_cookie(
         _repeat_cookie(point),
         _serializer().dumps(point.id),

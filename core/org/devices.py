@@ -13,10 +13,12 @@ from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
+from core.driver_sql import DriverStatement
 from core.errors import ValidationFailed
 from core.extensions import db
 from core.models import KioskDevice, PairingCode, Point, Survey
 from core.org.accounts import new_secret, token_digest
+from core.org.points import PointRef
 from core.org.units import require_visible
 from core.ratings.alerts import RULES_STAMP
 from core.ratings.surveys import ACTIVE_ID
@@ -107,13 +109,41 @@ class DeviceContext:
     """What a kiosk request needs before it starts: the live device, its point (loaded, so
     `device.point` reads no more), and the key of the active survey version (None: none active)."""
 
-    device: KioskDevice
+    device: KioskDevice | DeviceRef
     # Held here: the session's identity map keeps objects only while something refers to them.
-    point: Point
+    point: Point | PointRef
     survey_id: int | None
     survey_created_at: datetime | None
     # The alert rules' fingerprint (core.ratings.alerts.RULES_STAMP), for the write path.
     rules_stamp: str
+
+
+@dataclass(frozen=True)
+class DeviceRef:
+    """A live device known by its id: all an answer's write needs of it."""
+
+    id: int
+
+
+# Run on the driver (core.driver_sql): every kiosk answer starts with it.
+_ANSWER_CONTEXT = DriverStatement(
+    sa.select(KioskDevice.id, Point.id, Point.unit_id, Survey.id, Survey.created_at, RULES_STAMP)
+    .join(Point, KioskDevice.point_id == Point.id)
+    .outerjoin(Survey, Survey.id == ACTIVE_ID)
+    .where(KioskDevice.token_hash == sa.bindparam("token_hash"), KioskDevice.revoked_at.is_(None))
+)
+
+
+def answer_context(token: str | None) -> DeviceContext | None:
+    """`device_context` for storing an answer: the same query, without loading the device and its
+    point as ORM objects (`DeviceRef`, `PointRef`): an answer needs their keys only."""
+    if not token:
+        return None
+    row = _ANSWER_CONTEXT.first({"token_hash": token_digest(token)})
+    if row is None:
+        return None
+    device_id, point_id, unit_id, survey_id, created_at, stamp = row
+    return DeviceContext(DeviceRef(device_id), PointRef(point_id, unit_id), survey_id, created_at, stamp)
 
 
 def device_context(token: str | None) -> DeviceContext | None:

@@ -23,6 +23,26 @@ def new_point_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+class PointRef:
+    """A point known by its keys, which is all that storing an answer needs of it (its id, its
+    unit's id), and by what its page shows (`known`: its name, its unit's name). Anything else (its
+    code, its unit: an answer that opens a case or an alert) loads the Point on first use, from the
+    session."""
+
+    __slots__ = ("_known", "_point", "id", "unit_id")
+
+    def __init__(self, point_id: int, unit_id: int, **known):
+        self.id, self.unit_id, self._known, self._point = point_id, unit_id, known, None
+
+    def __getattr__(self, name: str):
+        # Only called for what the slots do not hold.
+        if name in self._known:
+            return self._known[name]
+        if self._point is None:
+            self._point = db.session.get(Point, self.id)
+        return getattr(self._point, name)
+
+
 def point_by_code(code: str) -> Point | None:
     return db.session.scalar(sa.select(Point).where(Point.code == code))
 

@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import audit
 from core.audit import Actor
+from core.driver_sql import DriverStatement
 from core.errors import Conflict, ValidationFailed
 from core.extensions import db
 from core.inputs import clean_text
@@ -51,7 +52,8 @@ _RULES = (
     )
     .order_by(AlertRule.id)
 )
-_AROUND = (
+# Run on the driver: every answer reads it (core.driver_sql).
+_AROUND = DriverStatement(
     sa.select(Response.answered_at, Answer.score <= sa.bindparam("low"))
     .select_from(Response)
     .join(Answer, Answer.response_id == Response.id)
@@ -138,7 +140,7 @@ def _answers_around(point: Point, main_code: str, since, until) -> list[tuple]:
         "until": until,
         "code": main_code,
     }
-    return [(when, bool(is_low)) for when, is_low in db.session.execute(_AROUND, params)]
+    return [(when, bool(is_low)) for when, is_low in _AROUND.rows(params)]
 
 
 def _busiest_low_window(rule: AlertRule, answers: list[tuple], moment) -> dict | None:

@@ -21,12 +21,15 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from core import write_turn
 from core.cases.operations import open_for_response
+from core.driver_sql import DriverStatement
 from core.errors import Conflict, Gone, ValidationFailed
 from core.extensions import db
 from core.inputs import INT32_MAX, clean_text
@@ -35,8 +38,10 @@ from core.ratings import rollups
 from core.ratings.alerts import Window, evaluate, read_window
 from core.ratings.stored import StoredAnswer
 from core.ratings.surveys import SurveyVersion, active_version, version_of
-from core.ratings.surveys import active_survey as active_survey  # re-exported: bench/bulk_insert.py
 from core.timeutil import parse_iso_datetime, utcnow
+
+if TYPE_CHECKING:
+    from core.org.points import PointRef
 
 MAX_COMMENT = 2000
 MAX_NAME = Response.__table__.c.contact_name.type.length
@@ -202,7 +207,7 @@ def survey_by_id(value) -> SurveyVersion:
 def record_response(
     *,
     response_id,
-    point: Point,
+    point: Point | PointRef,
     channel: str,
     answers,
     reasons=None,
@@ -261,11 +266,12 @@ def record_response(
     # What the alert rules need is read before the first write: on SQLite that write takes the
     # database's one write lock until the commit. (Not read for an answer flagged already.)
     window = read_window(point, survey.main_code, stamp, rules_stamp) if flag is None else None
+    write_turn.take()
     inserted = _insert_once(row, misuse=device is not None and flag is None)
     if inserted is None:
         # This id is stored already (a retry, or a retry racing itself): answer as a replay.
         return _replay(rid, digest)
-    flag = inserted.flag
+    flag = inserted[0]
     _insert_details(survey, rid, body)
     if visit_code is not None:
         _consume_visit_code(visit_code, rid, now)
@@ -321,10 +327,10 @@ _MISUSE_SQL = (
     "CASE WHEN EXISTS (SELECT 1 FROM responses WHERE device_id = :device_id"
     " AND answered_at > :misuse_from AND answered_at < :misuse_to) THEN 'misuse' END"
 )
-_INSERTS: dict[tuple[tuple[str, ...], bool], sa.TextClause] = {}
+_INSERTS: dict[tuple[tuple[str, ...], bool], DriverStatement] = {}
 
 
-def _insert_statement(columns: tuple[str, ...], misuse: bool) -> sa.TextClause:
+def _insert_statement(columns: tuple[str, ...], misuse: bool) -> DriverStatement:
     statement = _INSERTS.get((columns, misuse))
     if statement is None:
         table = Response.__table__
@@ -334,11 +340,10 @@ def _insert_statement(columns: tuple[str, ...], misuse: bool) -> sa.TextClause:
             f"INSERT INTO responses ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
             " ON CONFLICT (id) DO NOTHING RETURNING flag"
         )
-        params = [sa.bindparam(name, type_=table.c[name].type) for name in columns if not (misuse and name == "flag")]
+        types = {name: table.c[name].type for name in columns if not (misuse and name == "flag")}
         if misuse:
-            moment = table.c.answered_at.type
-            params += [sa.bindparam("misuse_from", type_=moment), sa.bindparam("misuse_to", type_=moment)]
-        statement = _INSERTS[(columns, misuse)] = sa.text(sql).bindparams(*params)
+            types.update(misuse_from=table.c.answered_at.type, misuse_to=table.c.answered_at.type)
+        statement = _INSERTS[(columns, misuse)] = DriverStatement(sql, types)
     return statement
 
 
@@ -351,21 +356,27 @@ def _insert_once(row: dict, *, misuse: bool):
         params.update(misuse_from=row["answered_at"] - window, misuse_to=row["answered_at"] + window)
         params.pop("flag")
     # RETURNING, not rowcount: drivers disagree on the rowcount of an insert that did nothing.
-    return db.session.execute(_insert_statement(tuple(row), misuse), params).first()
+    return _insert_statement(tuple(row), misuse).first(params)
+
+
+_ANSWER_INSERT = DriverStatement(
+    "INSERT INTO answers (response_id, criterion_id, score) VALUES (:response_id, :criterion_id, :score)",
+    {name: Answer.__table__.c[name].type for name in ("response_id", "criterion_id", "score")},
+)
+_REASON_INSERT = DriverStatement(
+    "INSERT INTO response_reasons (response_id, reason_id) VALUES (:response_id, :reason_id)",
+    {name: ResponseReason.__table__.c[name].type for name in ("response_id", "reason_id")},
+)
 
 
 def _insert_details(survey: SurveyVersion, rid: uuid.UUID, body: CleanBody) -> None:
     criteria = survey.criterion_ids
     reasons_by_code = survey.reason_ids
-    db.session.execute(
-        sa.insert(Answer.__table__),
-        [{"response_id": rid, "criterion_id": criteria[code], "score": score} for code, score in body.answers.items()],
+    _ANSWER_INSERT.run(
+        [{"response_id": rid, "criterion_id": criteria[code], "score": score} for code, score in body.answers.items()]
     )
     if body.reasons:
-        db.session.execute(
-            sa.insert(ResponseReason.__table__),
-            [{"response_id": rid, "reason_id": reasons_by_code[code]} for code in body.reasons],
-        )
+        _REASON_INSERT.run([{"response_id": rid, "reason_id": reasons_by_code[code]} for code in body.reasons])
 
 
 def _replay(rid: uuid.UUID, digest: str) -> Recorded:

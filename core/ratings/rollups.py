@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from core.driver_sql import DriverStatement
 from core.extensions import db
 from core.models import (
     Answer,
@@ -163,11 +164,11 @@ class Tally:
         """Add the tallied counts to the rollups (tables in one order, keys sorted: concurrent
         writers lock shared counters in the same order) and raise the points' versions."""
         hours, weeks = RollupHour.__table__, RollupWeekAnswer.__table__
+        connection = db.session.connection()
         for table, _counters in ALL_TABLES:
             cells = self.counts[table]
             if not cells:
                 continue
-            names = [c.name for c in table.columns]
             if table is hours:
                 rows = [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
             elif table is weeks:
@@ -177,12 +178,12 @@ class Tally:
                 ]
             else:
                 rows = [(*key, count) for key, count in sorted(cells.items())]
-            _upsert(table, [dict(zip(names, row, strict=True)) for row in rows])
+            _upsert(table, rows, connection)
             cells.clear()
         self.satisfied.clear()
         self.week_satisfied.clear()
         self.week_scores.clear()
-        bump_versions(self.points)
+        bump_versions(self.points, connection)
         self.points = set()
 
 
@@ -203,10 +204,9 @@ def count_response(counted: Counted, sign: int = 1) -> None:
     tally.flush()
 
 
-def bump_versions(point_ids) -> None:
+def bump_versions(point_ids, connection: sa.Connection | None = None) -> None:
     """Raise the version of these points' figures (caches and ETags key on it)."""
-    rows = [{"point_id": pid, "version": 1} for pid in sorted(set(point_ids))]
-    _upsert(PointVersion.__table__, rows)
+    _upsert(PointVersion.__table__, [(pid, 1) for pid in sorted(set(point_ids))], connection)
 
 
 # Rows per upsert statement: one statement for a response's few counters; a bulk load's many as an
@@ -215,10 +215,10 @@ MULTI_ROW_UPTO = 50
 # Upsert statements by (table, rows). SQLAlchemy does not cache the compiled form of a
 # dialect's INSERT ... ON CONFLICT, and compiling it again for every answer cost most of the write
 # path's time; the text is the same for both dialects, the values travel as typed parameters.
-_UPSERTS: dict[tuple[str, int], sa.TextClause] = {}
+_UPSERTS: dict[tuple[str, int], DriverStatement] = {}
 
 
-def _upsert_statement(table: sa.Table, count: int) -> sa.TextClause:
+def _upsert_statement(table: sa.Table, count: int) -> DriverStatement:
     key = (table.name, count)
     statement = _UPSERTS.get(key)
     if statement is None:
@@ -231,21 +231,34 @@ def _upsert_statement(table: sa.Table, count: int) -> sa.TextClause:
             f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
         )
-        parameters = [sa.bindparam(f"{name}_{i}", type_=table.c[name].type) for i in range(count) for name in columns]
-        statement = _UPSERTS[key] = sa.text(sql).bindparams(*parameters)
+        types = {f"{name}_{i}": table.c[name].type for i in range(count) for name in columns}
+        statement = _UPSERTS[key] = DriverStatement(sql, types)
     return statement
 
 
-def _upsert(table: sa.Table, rows: list[dict]) -> None:
-    """Add `rows` (dicts of every column, sorted by key) to the counters: a new key is inserted, an
-    existing one gets the values added."""
+def _upsert(table: sa.Table, rows: list[tuple], connection: sa.Connection | None = None) -> None:
+    """Add `rows` (values of every column in the table's order, sorted by key) to the counters: a
+    new key is inserted, an existing one gets the values added."""
     if not rows:
         return
+    names = _column_names(table)
     if len(rows) <= MULTI_ROW_UPTO:
-        values = {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in row.items()}
-        db.session.execute(_upsert_statement(table, len(rows)), values)
+        values = {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in zip(names, row, strict=True)}
+        _upsert_statement(table, len(rows)).run(values, connection)
     else:
-        db.session.execute(_upsert_statement(table, 1), [{f"{name}_0": v for name, v in row.items()} for row in rows])
+        _upsert_statement(table, 1).run(
+            [{f"{name}_0": v for name, v in zip(names, row, strict=True)} for row in rows], connection
+        )
+
+
+_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def _column_names(table: sa.Table) -> tuple[str, ...]:
+    names = _NAMES.get(table.name)
+    if names is None:
+        names = _NAMES[table.name] = tuple(c.name for c in table.columns)
+    return names
 
 
 def counted_of(response_id: uuid.UUID) -> Counted | None:

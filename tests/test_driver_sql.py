@@ -1,0 +1,189 @@
+"""The write path's driver-level statements (core.driver_sql), the SQLite writers' turns
+(core.write_turn) and the point known by its keys (core.org.points.PointRef), on the suite's
+database (SQLite, or PostgreSQL with SUITE_DATABASE=external)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from core import write_turn
+from core.driver_sql import DriverStatement
+from core.extensions import db
+from core.models import Point, Response, Survey
+from core.org.points import PointRef
+from tests import factories as f
+from tests.conftest import EXTERNAL
+
+COLUMNS = ("id", "point_id", "survey_id", "channel", "answered_at", "received_at", "flag", "comment", "body_hash")
+INSERT = DriverStatement(
+    f"INSERT INTO responses ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})",  # noqa: S608
+    {name: Response.__table__.c[name].type for name in COLUMNS},
+)
+SELECT = DriverStatement(
+    sa.select(Response.id, Response.answered_at, Response.flag, Response.comment, Response.flag.is_(None))
+    .where(Response.point_id == sa.bindparam("point_id"))
+    .order_by(Response.answered_at)
+)
+
+
+@pytest.fixture
+def point_id(app_ctx):
+    point = f.point(f.unit("H-DRV", f.group("g")), code="H-DRV-P1")
+    db.session.commit()
+    return point.id
+
+
+def _row(point_id: int, answered_at: datetime, **extra) -> dict:
+    survey_id = db.session.scalar(sa.select(Survey.id).where(Survey.active.is_(True)))
+    return {
+        "id": uuid.uuid4(),
+        "point_id": point_id,
+        "survey_id": survey_id,
+        "channel": "kiosk",
+        "answered_at": answered_at,
+        "received_at": answered_at,
+        "flag": None,
+        "comment": "Cán bộ hướng dẫn tận tình",
+        "body_hash": "0" * 64,
+        **extra,
+    }
+
+
+def test_values_are_stored_and_read_as_sqlalchemy_stores_and_reads_them(point_id):
+    first = datetime(2026, 3, 31, 17, 30, 15, 123456, tzinfo=UTC)  # 00:30 on 1 April in Hà Nội
+    rows = [_row(point_id, first), _row(point_id, first + timedelta(hours=1), flag="misuse", comment=None)]
+    INSERT.run(rows[0])
+    INSERT.run([rows[1]])  # a sequence: the driver's executemany
+    db.session.commit()
+
+    # The ORM reads back exactly what was written: the UUIDs, the aware UTC moments, the text.
+    stored = db.session.execute(
+        sa.select(Response.id, Response.answered_at, Response.flag, Response.comment).order_by(Response.answered_at)
+    ).all()
+    assert [tuple(r) for r in stored] == [
+        (rows[0]["id"], first, None, "Cán bộ hướng dẫn tận tình"),
+        (rows[1]["id"], first + timedelta(hours=1), "misuse", None),
+    ]
+    # The driver's select applies the columns' result types: UUIDs, aware datetimes, booleans.
+    assert SELECT.rows({"point_id": point_id}) == [
+        (rows[0]["id"], first, None, "Cán bộ hướng dẫn tận tình", True),
+        (rows[1]["id"], first + timedelta(hours=1), "misuse", None, False),
+    ]
+    assert SELECT.first({"point_id": point_id + 1000}) is None
+
+
+def test_a_statement_belongs_to_the_session_transaction(point_id):
+    INSERT.run(_row(point_id, datetime.now(UTC)))
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+
+
+def test_driver_errors_are_sqlalchemy_errors(point_id):
+    row = _row(point_id, datetime.now(UTC))
+    INSERT.run(row)
+    with pytest.raises(sa.exc.IntegrityError):
+        INSERT.run(row)  # the same id: the service's 409 handler catches this class
+    db.session.rollback()
+
+
+def test_engine_listeners_see_each_statement(point_id):
+    seen = []
+
+    def record(_conn, _cursor, statement, _params, _context, many):
+        seen.append((statement.split()[0], many))
+
+    row = _row(point_id, datetime.now(UTC))
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        INSERT.run(row)
+        SELECT.rows({"point_id": point_id})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    db.session.rollback()
+    assert seen == [("INSERT", False), ("SELECT", False)]
+
+
+def test_point_ref_reads_the_point_only_for_what_it_does_not_know(point_id):
+    statements = []
+
+    def record(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    ref = PointRef(point_id, 7, name="Quầy 1", unit_name="Thanh tra tỉnh")
+    assert (ref.id, ref.unit_id, ref.name, ref.unit_name) == (point_id, 7, "Quầy 1", "Thanh tra tỉnh")
+    assert statements == []
+    assert ref.code == "H-DRV-P1"  # read now, from the session
+    assert ref.unit.code == "H-DRV"
+    event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) >= 1
+    assert isinstance(ref._point, Point)
+
+
+def test_a_turn_is_held_until_the_transaction_ends(app_ctx, point_id):
+    if EXTERNAL:
+        # PostgreSQL locks rows, not the database: it takes no turns.
+        write_turn.take()
+        assert "write_turn" not in db.session.info
+        return
+    path = db.engine.url.database + ".write-turn"
+
+    def free() -> bool:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)
+
+    for end in (db.session.commit, db.session.rollback, db.session.close):
+        write_turn.take()
+        write_turn.take()  # once per transaction: the second call holds the same turn
+        INSERT.run(_row(point_id, datetime.now(UTC)))
+        assert not free()
+        end()
+        assert free()
+
+
+@pytest.mark.skipif(EXTERNAL, reason="turns are for SQLite files")
+def test_a_second_writer_waits_for_the_turn(app, point_id):
+    """Two threads, two sessions: the second takes its turn only once the first has committed."""
+    order: list[str] = []
+    first_has_turn, second_started = threading.Event(), threading.Event()
+
+    def first():
+        with app.app_context():
+            write_turn.take()
+            first_has_turn.set()
+            second_started.wait(5)
+            threading.Event().wait(0.3)  # the second is now blocked on the turn, not on SQLite
+            INSERT.run(_row(point_id, datetime.now(UTC)))
+            order.append("first commits")
+            db.session.commit()
+
+    def second():
+        with app.app_context():
+            first_has_turn.wait(5)
+            second_started.set()
+            write_turn.take()
+            order.append("second has its turn")
+            INSERT.run(_row(point_id, datetime.now(UTC) - timedelta(minutes=1)))
+            db.session.commit()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert order == ["first commits", "second has its turn"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 2
