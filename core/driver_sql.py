@@ -19,7 +19,8 @@ profiler count them).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -40,6 +41,32 @@ class _Form:
     defaults: dict
     binds: tuple[tuple[str, Callable], ...]
     results: tuple[tuple[int, Callable], ...]
+
+
+def _raised(exc: Exception, connection: sa.Connection, sql: str, values, cursor=None) -> sa.exc.DBAPIError:
+    """A driver error as SQLAlchemy raises it; a lost connection is invalidated, as SQLAlchemy does."""
+    dialect = connection.dialect
+    lost = dialect.is_disconnect(exc, connection.connection, cursor)
+    if lost:
+        connection.invalidate(exc)
+    return sa.exc.DBAPIError.instance(
+        sql, values, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
+    )
+
+
+@contextmanager
+def sent_together(connection: sa.Connection) -> Iterator[None]:
+    """The statements run inside go to PostgreSQL in one round trip (the driver's pipeline mode:
+    sent in order, executed in order, their errors raised at the latest when the block ends); on
+    SQLite, which runs in the process, as they come."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    try:
+        with connection.connection.driver_connection.pipeline():
+            yield
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise _raised(exc, connection, "(pipeline)", None) from exc
 
 
 class DriverStatement:
@@ -114,12 +141,7 @@ class DriverStatement:
             else:
                 cursor.execute(form.sql, values)
         except dialect.loaded_dbapi.Error as exc:
-            lost = dialect.is_disconnect(exc, driver, cursor)
-            if lost:
-                connection.invalidate(exc)
-            raise sa.exc.DBAPIError.instance(
-                form.sql, values, exc, dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=dialect
-            ) from exc
+            raise _raised(exc, connection, form.sql, values, cursor) from exc
         return cursor, form
 
     def run(self, params: Mapping | Sequence[Mapping] = (), connection: sa.Connection | None = None) -> None:

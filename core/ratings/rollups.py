@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from core.driver_sql import DriverStatement
+from core.driver_sql import DriverStatement, sent_together
 from core.extensions import db
 from core.models import (
     Answer,
@@ -165,25 +165,26 @@ class Tally:
         writers lock shared counters in the same order) and raise the points' versions."""
         hours, weeks = RollupHour.__table__, RollupWeekAnswer.__table__
         connection = db.session.connection()
-        for table, _counters in ALL_TABLES:
-            cells = self.counts[table]
-            if not cells:
-                continue
-            if table is hours:
-                rows = [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
-            elif table is weeks:
-                rows = [
-                    (*key, count, self.week_satisfied.get(key, 0), self.week_scores.get(key, 0))
-                    for key, count in sorted(cells.items())
-                ]
-            else:
-                rows = [(*key, count) for key, count in sorted(cells.items())]
-            _upsert(table, rows, connection)
-            cells.clear()
+        with sent_together(connection):
+            for table, _counters in ALL_TABLES:
+                cells = self.counts[table]
+                if not cells:
+                    continue
+                if table is hours:
+                    rows = [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
+                elif table is weeks:
+                    rows = [
+                        (*key, count, self.week_satisfied.get(key, 0), self.week_scores.get(key, 0))
+                        for key, count in sorted(cells.items())
+                    ]
+                else:
+                    rows = [(*key, count) for key, count in sorted(cells.items())]
+                _upsert(table, rows, connection)
+                cells.clear()
+            bump_versions(self.points, connection)
         self.satisfied.clear()
         self.week_satisfied.clear()
         self.week_scores.clear()
-        bump_versions(self.points, connection)
         self.points = set()
 
 
