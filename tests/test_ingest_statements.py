@@ -29,7 +29,7 @@ from core.models import Point, Response, Survey
 from core.org.devices import create_pairing_code
 from core.timeutil import utcnow
 from tests import factories as f
-from tests.conftest import committing, csrf_token
+from tests.conftest import EXTERNAL, committing, csrf_token
 
 # The write path's own statements, rollups aside.
 KIOSK_ANSWER = 4
@@ -38,10 +38,11 @@ KIOSK_REPLAY = 4
 QR_GET = 1
 QR_POST = 4
 # The rollups' upserts per stored answer: the daily, weekly and monthly counters of responses and
-# answers, the hourly ones, the point's version; a reason adds its daily and monthly counters.
-ROLLUPS = 8
-ROLLUPS_WITH_REASON = 10
-ROLLUP_WRITE = re.compile(r"^INSERT INTO (rollup_\w+|point_versions)\b", re.IGNORECASE)
+# answers, the hourly ones, the point's version; a reason adds its daily and monthly counters. On
+# PostgreSQL they are one statement (data-modifying WITH queries).
+ROLLUPS = 1 if EXTERNAL else 8
+ROLLUPS_WITH_REASON = 1 if EXTERNAL else 10
+ROLLUP_WRITE = re.compile(r"^(WITH u0 AS \()?INSERT INTO (rollup_\w+|point_versions)\b", re.IGNORECASE)
 # A read of a survey version's content (its scale, criteria, reasons): never once it is cached.
 VERSION_READ = re.compile(r"surveys\.scale|criteria\.label|reasons\.label")
 

@@ -163,29 +163,34 @@ class Tally:
     def flush(self) -> None:
         """Add the tallied counts to the rollups (tables in one order, keys sorted: concurrent
         writers lock shared counters in the same order) and raise the points' versions."""
-        hours, weeks = RollupHour.__table__, RollupWeekAnswer.__table__
+        pending = [(table, rows) for table, _counters in ALL_TABLES if (rows := self._rows(table))]
+        pending.append((PointVersion.__table__, [(pid, 1) for pid in sorted(self.points)]))
         connection = db.session.connection()
-        with sent_together(connection):
-            for table, _counters in ALL_TABLES:
-                cells = self.counts[table]
-                if not cells:
-                    continue
-                if table is hours:
-                    rows = [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
-                elif table is weeks:
-                    rows = [
-                        (*key, count, self.week_satisfied.get(key, 0), self.week_scores.get(key, 0))
-                        for key, count in sorted(cells.items())
-                    ]
-                else:
-                    rows = [(*key, count) for key, count in sorted(cells.items())]
-                _upsert(table, rows, connection)
-                cells.clear()
-            bump_versions(self.points, connection)
+        if connection.dialect.name == "postgresql" and all(len(rows) <= MULTI_ROW_UPTO for _t, rows in pending):
+            # One statement for every table: one round trip, parsed and planned once per shape.
+            _upsert_together(pending, connection)
+        else:
+            with sent_together(connection):
+                for table, rows in pending:
+                    _upsert(table, rows, connection)
+        for cells in self.counts.values():
+            cells.clear()
         self.satisfied.clear()
         self.week_satisfied.clear()
         self.week_scores.clear()
         self.points = set()
+
+    def _rows(self, table: sa.Table) -> list[tuple]:
+        """The table's tallied rows, every column in the table's order, sorted by key."""
+        cells = self.counts[table]
+        if table is RollupHour.__table__:
+            return [(*key, count, self.satisfied.get(key, 0)) for key, count in sorted(cells.items())]
+        if table is RollupWeekAnswer.__table__:
+            return [
+                (*key, count, self.week_satisfied.get(key, 0), self.week_scores.get(key, 0))
+                for key, count in sorted(cells.items())
+            ]
+        return [(*key, count) for key, count in sorted(cells.items())]
 
 
 def count_response(counted: Counted, sign: int = 1) -> None:
@@ -205,9 +210,9 @@ def count_response(counted: Counted, sign: int = 1) -> None:
     tally.flush()
 
 
-def bump_versions(point_ids, connection: sa.Connection | None = None) -> None:
+def bump_versions(point_ids) -> None:
     """Raise the version of these points' figures (caches and ETags key on it)."""
-    _upsert(PointVersion.__table__, [(pid, 1) for pid in sorted(set(point_ids))], connection)
+    _upsert(PointVersion.__table__, [(pid, 1) for pid in sorted(set(point_ids))])
 
 
 # Rows per upsert statement: one statement for a response's few counters; a bulk load's many as an
@@ -219,22 +224,54 @@ MULTI_ROW_UPTO = 50
 _UPSERTS: dict[tuple[str, int], DriverStatement] = {}
 
 
+def _upsert_sql(table: sa.Table, count: int, prefix: str = "") -> tuple[str, dict]:
+    """INSERT ... ON CONFLICT DO UPDATE adding `count` rows to the table's counters, with
+    parameters named `{prefix}{column}_{row}`, and their types."""
+    columns = _column_names(table)
+    keys = [c.name for c in table.primary_key.columns]
+    rows = ", ".join("(" + ", ".join(f":{prefix}{name}_{i}" for name in columns) + ")" for i in range(count))
+    updates = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in columns if name not in keys)
+    # Table and column names come from the models; every value is a bound parameter.
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+    return sql, {f"{prefix}{name}_{i}": table.c[name].type for i in range(count) for name in columns}
+
+
 def _upsert_statement(table: sa.Table, count: int) -> DriverStatement:
     key = (table.name, count)
     statement = _UPSERTS.get(key)
     if statement is None:
-        columns = [c.name for c in table.columns]
-        keys = [c.name for c in table.primary_key.columns]
-        rows = ", ".join("(" + ", ".join(f":{name}_{i}" for name in columns) + ")" for i in range(count))
-        updates = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in columns if name not in keys)
-        # Table and column names come from the models; every value is a bound parameter.
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
-        )
-        types = {f"{name}_{i}": table.c[name].type for i in range(count) for name in columns}
-        statement = _UPSERTS[key] = DriverStatement(sql, types)
+        statement = _UPSERTS[key] = DriverStatement(*_upsert_sql(table, count))
     return statement
+
+
+# PostgreSQL: the upserts of one flush as one statement, by the (table, rows) of its shape.
+_TOGETHER: dict[tuple[tuple[str, int], ...], DriverStatement] = {}
+
+
+def _upsert_together(pending: list[tuple[sa.Table, list[tuple]]], connection: sa.Connection) -> None:
+    """Every table's upsert in one statement: the first ones as data-modifying WITH queries, the last
+    as the main statement. PostgreSQL runs them in a fixed order for a statement's text, so writers
+    running the same shapes lock shared counters in one order."""
+    shape = tuple((table.name, len(rows)) for table, rows in pending)
+    statement = _TOGETHER.get(shape)
+    if statement is None:
+        parts, types = [], {}
+        for n, (table, rows) in enumerate(pending):
+            sql, named = _upsert_sql(table, len(rows), f"t{n}_")
+            parts.append(sql)
+            types.update(named)
+        withs = ", ".join(f"u{n} AS ({sql})" for n, sql in enumerate(parts[:-1]))
+        statement = _TOGETHER[shape] = DriverStatement(f"WITH {withs} {parts[-1]}" if withs else parts[-1], types)
+    values = {}
+    for n, (table, rows) in enumerate(pending):
+        names = _column_names(table)
+        for i, row in enumerate(rows):
+            for name, value in zip(names, row, strict=True):
+                values[f"t{n}_{name}_{i}"] = value
+    statement.run(values, connection)
 
 
 def _upsert(table: sa.Table, rows: list[tuple], connection: sa.Connection | None = None) -> None:
