@@ -260,3 +260,45 @@ def test_racing_answers_at_one_point_keep_every_counter_exact(app):
         assert len(first_ids) == 8
         found = rollups.differences()
         assert found == {table.name: 0 for table, _counters in rollups.ALL_TABLES}
+
+
+def test_a_tally_flush_adds_exactly_its_counts(point_id):
+    """The rollups' upserts (on PostgreSQL one statement of WITH queries) insert new counters and
+    add to existing ones; an empty tally writes nothing. Worked by hand: three responses on
+    Wednesday 1 April 2026 at 9 (two, then one more, then one taken away and one added under
+    the misuse flag), each scoring the first criterion 5 or 2."""
+    from datetime import date
+
+    from core.models import PointVersion, RollupMonthResponse, RollupResponse, RollupWeekAnswer
+    from core.ratings.rollups import Tally
+
+    criterion = db.session.scalar(sa.select(Survey).where(Survey.active.is_(True))).criteria[0].id
+    day = date(2026, 4, 1)
+    Tally().flush()  # nothing tallied: no statement, no version raised
+    assert db.session.get(PointVersion, point_id) is None
+
+    tally = Tally()
+    tally.add(point_id, "kiosk", day, 9, None, [(criterion, 5)])
+    tally.add(point_id, "kiosk", day, 9, None, [(criterion, 2)])
+    tally.flush()
+    tally.add(point_id, "kiosk", day, 9, None, [(criterion, 5)])
+    tally.flush()
+    tally.add(point_id, "kiosk", day, 9, None, [(criterion, 5)], sign=-1)
+    tally.add(point_id, "kiosk", day, 9, "misuse", [(criterion, 5)])
+    tally.flush()
+    db.session.commit()
+
+    def responses(flag: str) -> int:
+        return db.session.scalar(sa.select(RollupResponse.responses).where(RollupResponse.flag == flag))
+
+    assert (responses(""), responses("misuse")) == (2, 1)
+    month = sa.select(RollupMonthResponse.responses).where(RollupMonthResponse.flag == "")
+    assert db.session.scalar(month) == 2
+    week = db.session.execute(
+        sa.select(
+            RollupWeekAnswer.week, RollupWeekAnswer.answers, RollupWeekAnswer.satisfied, RollupWeekAnswer.score_sum
+        ).where(RollupWeekAnswer.flag == "")
+    ).one()
+    # The week starts on Monday 30 March; counted: one 5 and one 2.
+    assert tuple(week) == (date(2026, 3, 30), 2, 1, 7)
+    assert db.session.get(PointVersion, point_id).version == 3  # raised by each of the three flushes

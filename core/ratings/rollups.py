@@ -164,6 +164,8 @@ class Tally:
         """Add the tallied counts to the rollups (tables in one order, keys sorted: concurrent
         writers lock shared counters in the same order) and raise the points' versions."""
         pending = [(table, rows) for table, _counters in ALL_TABLES if (rows := self._rows(table))]
+        if not pending:
+            return
         pending.append((PointVersion.__table__, [(pid, 1) for pid in sorted(self.points)]))
         connection = db.session.connection()
         if connection.dialect.name == "postgresql" and all(len(rows) <= MULTI_ROW_UPTO for _t, rows in pending):
@@ -252,9 +254,10 @@ _TOGETHER: dict[tuple[tuple[str, int], ...], DriverStatement] = {}
 
 
 def _upsert_together(pending: list[tuple[sa.Table, list[tuple]]], connection: sa.Connection) -> None:
-    """Every table's upsert in one statement: the first ones as data-modifying WITH queries, the last
-    as the main statement. PostgreSQL runs them in a fixed order for a statement's text, so writers
-    running the same shapes lock shared counters in one order."""
+    """Every table's upsert in one statement: the counters' as data-modifying WITH queries, the
+    points' versions as the main statement. PostgreSQL runs the main statement first and the WITH
+    queries after it, in an order fixed by the statement's text: every writer of a point locks its
+    version row first, so two writers of the same counters queue there and never deadlock."""
     shape = tuple((table.name, len(rows)) for table, rows in pending)
     statement = _TOGETHER.get(shape)
     if statement is None:
