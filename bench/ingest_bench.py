@@ -148,8 +148,7 @@ def measure(server, prepared: Prepared, path: str, seconds: int, warmup: int):
 def line(name: str, result, created: float) -> None:
     print(
         f"  {name:<22} {created:8,.0f} answers/s   p50 {result.p50_ms:6.1f} ms   p99 {result.p99_ms:6.1f} ms"
-        f"   statuses {dict(sorted(result.statuses.items()))}"
-        + (f"   socket errors {result.errors}" if result.socket_errors() else "")
+        f"   {result.outcome()}"
     )
 
 

@@ -419,6 +419,14 @@ class WrkResult:
     def socket_errors(self) -> int:
         return sum(v for k, v in self.errors.items() if k != "status")
 
+    def outcome(self) -> str:
+        """The statuses answered, and the socket errors if any: the end of a bench's result line."""
+        return outcome(self.statuses, self.socket_errors())
+
+
+def outcome(statuses: dict[int, int], socket_errors: int) -> str:
+    return f"statuses {dict(sorted(statuses.items()))}" + (f"   socket errors {socket_errors}" if socket_errors else "")
+
 
 def _table(value) -> dict:
     # An empty Lua table encodes as {} and a list as [...]: both become a dict here.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from common import figure
 from ingest_bench import CONNECTIONS, check_once, script
-from load import Gunicorn, postgres_database, prepare_database, readme_workers, run_wrk, service, verdict
+from load import Gunicorn, outcome, postgres_database, prepare_database, readme_workers, run_wrk, service, verdict
 
 from tests.servers import Nginx
 
@@ -46,10 +46,7 @@ def line(name: str, runs: list) -> tuple[float, float]:
         for status, count in run.statuses.items():
             statuses[status] = statuses.get(status, 0) + count
     errors = sum(r.socket_errors() for r in runs)
-    print(
-        f"  {name:<30} {rate:8,.0f} answers/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms"
-        f"   statuses {dict(sorted(statuses.items()))}" + (f"   socket errors {errors}" if errors else "")
-    )
+    print(f"  {name:<30} {rate:8,.0f} answers/s   p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   {outcome(statuses, errors)}")
     return rate, p99
 
 

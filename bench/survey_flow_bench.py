@@ -122,8 +122,7 @@ def line(name: str, result) -> None:
     print(
         f"  {name:<24} {flows:7,.0f} flows/s   flow p50 {percentile(result.samples, 50) / 1000:6.1f} ms"
         f"   p99 {percentile(result.samples, 99) / 1000:6.1f} ms   requests p50 {result.p50_ms:5.1f} ms"
-        f" p99 {result.p99_ms:6.1f} ms   statuses {dict(sorted(result.statuses.items()))}"
-        + (f"   socket errors {result.errors}" if result.socket_errors() else "")
+        f" p99 {result.p99_ms:6.1f} ms   {result.outcome()}"
     )
 
 

@@ -16,6 +16,7 @@ own lock and busy handler, as before. PostgreSQL locks rows, not the database: n
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 
 from sqlalchemy import event
@@ -24,11 +25,11 @@ from sqlalchemy.orm import Session
 from core.extensions import db
 
 _KEY = "write_turn"
-# The lock file of each database URL (None: no turns there).
-_PATHS: dict = {}
 
 
+@functools.cache
 def _lock_path(url) -> str | None:
+    """The lock file of a database URL (None: no turns there)."""
     if url.get_backend_name() != "sqlite":
         return None
     database = url.database
@@ -43,10 +44,7 @@ def take() -> None:
     info = session.info
     if _KEY in info:
         return
-    url = session.get_bind().url
-    path = _PATHS.get(url, ...)
-    if path is ...:
-        path = _PATHS[url] = _lock_path(url)
+    path = _lock_path(session.get_bind().url)
     if path is None:
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

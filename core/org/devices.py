@@ -95,13 +95,19 @@ def device_for_token(token: str | None) -> KioskDevice | None:
     return device
 
 
+def _live_device_with(*columns) -> sa.Select:
+    """A live device by its token's digest: `columns` (of the device and its point), then the active
+    survey version's key and the alert rules' fingerprint."""
+    return (
+        sa.select(*columns, Survey.id, Survey.created_at, RULES_STAMP)
+        .join(Point, KioskDevice.point_id == Point.id)
+        .outerjoin(Survey, Survey.id == ACTIVE_ID)
+        .where(KioskDevice.token_hash == sa.bindparam("token_hash"), KioskDevice.revoked_at.is_(None))
+    )
+
+
 # Built once: every kiosk request runs it.
-_DEVICE_CONTEXT = (
-    sa.select(KioskDevice, Point, Survey.id, Survey.created_at, RULES_STAMP)
-    .join(Point, KioskDevice.point_id == Point.id)
-    .outerjoin(Survey, Survey.id == ACTIVE_ID)
-    .where(KioskDevice.token_hash == sa.bindparam("token_hash"))
-)
+_DEVICE_CONTEXT = _live_device_with(KioskDevice, Point)
 
 
 @dataclass(frozen=True)
@@ -126,12 +132,7 @@ class DeviceRef:
 
 
 # Run on the driver (core.driver_sql): every kiosk answer starts with it.
-_ANSWER_CONTEXT = DriverStatement(
-    sa.select(KioskDevice.id, Point.id, Point.unit_id, Survey.id, Survey.created_at, RULES_STAMP)
-    .join(Point, KioskDevice.point_id == Point.id)
-    .outerjoin(Survey, Survey.id == ACTIVE_ID)
-    .where(KioskDevice.token_hash == sa.bindparam("token_hash"), KioskDevice.revoked_at.is_(None))
-)
+_ANSWER_CONTEXT = DriverStatement(_live_device_with(KioskDevice.id, Point.id, Point.unit_id))
 
 
 def answer_context(token: str | None) -> DeviceContext | None:
@@ -152,9 +153,7 @@ def device_context(token: str | None) -> DeviceContext | None:
     if not token:
         return None
     row = db.session.execute(_DEVICE_CONTEXT, {"token_hash": token_digest(token)}).first()
-    if row is None or row[0].revoked_at is not None:
-        return None
-    return DeviceContext(*row)
+    return DeviceContext(*row) if row is not None else None
 
 
 def record_heartbeat(
