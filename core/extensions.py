@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from babel import Locale
 from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -36,6 +37,16 @@ def select_locale() -> str:
         if value in ("vi", "en"):
             return value
     return "vi"
+
+
+# The service's languages, parsed once per process.
+_LOCALES = {code: Locale.parse(code) for code in ("vi", "en")}
+
+
+def babel_locale() -> Locale:
+    """`select_locale`'s choice for Flask-Babel: a Locale parsed once, not the code that
+    Flask-Babel would parse again on every request."""
+    return _LOCALES[select_locale()]
 
 
 class LazyMigrate:

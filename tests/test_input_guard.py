@@ -264,3 +264,33 @@ def test_a_nul_in_an_imported_name_is_cleaned(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(sa.select(Unit.name)) == "Đơn vị"
+
+
+@pytest.mark.parametrize(
+    ("lang", "number", "name"),
+    [
+        ("vi", "Giá trị phải là một số nguyên.", "Cần ít nhất 3 ký tự."),
+        ("en", "Not a valid integer value.", "Field must be at least 3 characters long."),
+    ],
+)
+def test_wtforms_own_messages_in_the_pages_language(app, lang, number, name):
+    """Any form of the service (core.forms.GuardedForm) explains WTForms' built-in checks in the
+    page's language, the plural forms included."""
+    from wtforms import IntegerField, StringField
+    from wtforms.validators import Length
+
+    from core.forms import GuardedForm
+
+    class Form(GuardedForm):
+        class Meta:
+            csrf = False
+
+        count = IntegerField()
+        name = StringField(validators=[Length(min=3)])
+
+    for _ in range(2):
+        with app.test_request_context(f"/?lang={lang}", method="POST", data={"count": "abc", "name": "ab"}):
+            form = Form()
+            assert not form.validate()
+            assert form.count.errors == [number]
+            assert form.name.errors == [name]

@@ -456,3 +456,24 @@ def _wait_for(url: str) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError("gunicorn did not start")
+
+
+def test_a_views_own_security_header_wins_and_none_is_doubled(demo):
+    """The pairing page sets its own Referrer-Policy (the one-time code is in its address): the
+    after-request hook adds only what a view left out, and every header appears once."""
+    client = demo.test_client()
+    pairing, shell = client.get("/kiosk/pair"), client.get("/kiosk/")
+    assert pairing.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert shell.headers.getlist("Referrer-Policy") == ["same-origin"]
+    for response in (pairing, shell):
+        for name in (
+            "Content-Security-Policy",
+            "X-Content-Type-Options",
+            "X-Frame-Options",
+            "Permissions-Policy",
+        ):
+            assert len(response.headers.getlist(name)) == 1, name
+        assert "Strict-Transport-Security" not in response.headers
+    secure = client.get("/kiosk/pair", base_url="https://localhost")
+    assert secure.headers.getlist("Strict-Transport-Security") == ["max-age=31536000"]
+    assert secure.headers.getlist("Referrer-Policy") == ["no-referrer"]

@@ -451,3 +451,17 @@ def test_expired_and_unknown_visit_codes(app, client, visit_code):
     assert unknown.status_code == 404
     assert "Không tìm thấy mã khảo sát này" in unknown.get_data(as_text=True)
     assert rows(app) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("", "Lựa chọn không hợp lệ."), ("?lang=en", "Not a valid choice.")],
+)
+def test_a_tampered_choice_is_explained_in_the_pages_language(app, client, point, query, message):
+    """WTForms ships no Vietnamese catalog: its own messages come from core.forms in Vietnamese."""
+    page = submit(client, f"/s/{point['token']}{query}", q_overall="9")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert f'<p class="sv-err">{message}</p>' in html
+    assert "Not a valid choice." not in html or query
+    assert rows(app) == []
