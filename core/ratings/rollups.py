@@ -11,6 +11,7 @@ raw answers in SQL and reports which counters differed before it rewrote them.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -249,32 +250,53 @@ def _upsert_statement(table: sa.Table, count: int) -> DriverStatement:
     return statement
 
 
-# PostgreSQL: the upserts of one flush as one statement, by the (table, rows) of its shape.
-_TOGETHER: dict[tuple[tuple[str, int], ...], DriverStatement] = {}
+# PostgreSQL: the upserts of one flush as one statement, by the tables it touches.
+_TOGETHER: dict[tuple[str, ...], DriverStatement] = {}
 
 
 def _upsert_together(pending: list[tuple[sa.Table, list[tuple]]], connection: sa.Connection) -> None:
     """Every table's upsert in one statement: the counters' as data-modifying WITH queries, the
     points' versions as the main statement. PostgreSQL runs the main statement first and the WITH
-    queries after it, in an order fixed by the statement's text: every writer of a point locks its
-    version row first, so two writers of the same counters queue there and never deadlock."""
-    shape = tuple((table.name, len(rows)) for table, rows in pending)
+    queries after it: every writer of a point locks its version row first (the versions in point
+    order), so two writers of the same counters queue there and never deadlock, whatever order
+    the counters are then locked in.
+
+    Each table's rows travel as one JSON document, read back into the table's own row type: the
+    text depends only on the tables, and there is one parameter per table. With one parameter per
+    value, psycopg parsed the statement again on every answer (it keeps the parsed form of
+    statements of at most 50 parameters), about a third of the answer's CPU."""
+    shape = tuple(table.name for table, _rows in pending)
     statement = _TOGETHER.get(shape)
     if statement is None:
-        parts, types = [], {}
-        for n, (table, rows) in enumerate(pending):
-            sql, named = _upsert_sql(table, len(rows), f"t{n}_")
-            parts.append(sql)
-            types.update(named)
-        withs = ", ".join(f"u{n} AS ({sql})" for n, sql in enumerate(parts[:-1]))
-        statement = _TOGETHER[shape] = DriverStatement(f"WITH {withs} {parts[-1]}" if withs else parts[-1], types)
+        *counters, (versions, _rows) = pending
+        parts = [_json_upsert_sql(table, f"t{n}") for n, (table, _rows) in enumerate(counters)]
+        withs = ", ".join(f"u{n} AS ({sql})" for n, sql in enumerate(parts))
+        main = _json_upsert_sql(versions, f"t{len(counters)}", ordered=True)
+        statement = _TOGETHER[shape] = DriverStatement(f"WITH {withs} {main}" if withs else main)
     values = {}
     for n, (table, rows) in enumerate(pending):
         names = _column_names(table)
-        for i, row in enumerate(rows):
-            for name, value in zip(names, row, strict=True):
-                values[f"t{n}_{name}_{i}"] = value
+        values[f"t{n}"] = json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=date.isoformat)
     statement.run(values, connection)
+
+
+def _json_upsert_sql(table: sa.Table, parameter: str, ordered: bool = False) -> str:
+    """PostgreSQL's INSERT ... SELECT FROM json_populate_recordset ... ON CONFLICT DO UPDATE adding
+    the rows of the JSON parameter (objects keyed by column) to the table's counters; `ordered`:
+    in the document's order (the key order: locks are taken in it)."""
+    name = table.name
+    columns = _column_names(table)
+    keys = [c.name for c in table.primary_key.columns]
+    updates = ", ".join(f"{column} = {name}.{column} + excluded.{column}" for column in columns if column not in keys)
+    listed = ", ".join(columns)
+    records = f"json_populate_recordset(NULL::{name}, CAST(:{parameter} AS json))"
+    # Table and column names come from the models; every value is a bound parameter.
+    rows = (
+        f"SELECT {listed} FROM {records} WITH ORDINALITY AS u({listed}, n) ORDER BY n"  # noqa: S608
+        if ordered
+        else f"SELECT {listed} FROM {records}"  # noqa: S608
+    )
+    return f"INSERT INTO {name} ({listed}) {rows} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
 
 
 def _upsert(table: sa.Table, rows: list[tuple], connection: sa.Connection | None = None) -> None:
