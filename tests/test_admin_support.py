@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from core.extensions import db
 from core.models import Point
 from core.ratings.responses import record_response
-from core.timeutil import LOCAL_TZ, local_today, utcnow
+from core.timeutil import LOCAL_TZ, utcnow
 from tests.conftest import AuthActions, committing, csrf_token
 
 ACCOUNTS = {
@@ -57,8 +57,7 @@ def seed(app) -> dict:
             answer(OTHER_POINT, score, hours_ago=5)
         answer(OTHER_POINT, 1, reasons=["procedure"], comment=OTHER_SECRET, hours_ago=6)
         answer(OTHER_POINT, 2, comment=SCRIPT_COMMENT + " TAMKY", hours_ago=7)
-        today = local_today()
-    return {"today": today, "tz": LOCAL_TZ}
+    return {"tz": LOCAL_TZ}
 
 
 @pytest.fixture

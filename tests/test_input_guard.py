@@ -288,7 +288,7 @@ def test_wtforms_own_messages_in_the_pages_language(app, lang, number, name):
         count = IntegerField()
         name = StringField(validators=[Length(min=3)])
 
-    for _ in range(2):
+    for _ in range(2):  # the second request reads the catalog kept by the first
         with app.test_request_context(f"/?lang={lang}", method="POST", data={"count": "abc", "name": "ab"}):
             form = Form()
             assert not form.validate()

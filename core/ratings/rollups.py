@@ -171,7 +171,8 @@ class Tally:
         pending.append((PointVersion.__table__, [(pid, 1) for pid in sorted(self.points)]))
         connection = db.session.connection()
         if connection.dialect.name == "postgresql" and all(len(rows) <= MULTI_ROW_UPTO for _t, rows in pending):
-            # One statement for every table: one round trip, parsed and planned once per shape.
+            # One statement for every table: one round trip, parsed and planned once per shape. A
+            # bulk load's millions of rows go table by table, in one pipeline.
             _upsert_together(pending, connection)
         else:
             with sent_together(connection):
@@ -228,19 +229,23 @@ MULTI_ROW_UPTO = 50
 _UPSERTS: dict[tuple[str, int], DriverStatement] = {}
 
 
-def _upsert_sql(table: sa.Table, count: int, prefix: str = "") -> tuple[str, dict]:
+def _upsert_sql(table: sa.Table, count: int) -> tuple[str, dict]:
     """INSERT ... ON CONFLICT DO UPDATE adding `count` rows to the table's counters, with
-    parameters named `{prefix}{column}_{row}`, and their types."""
+    parameters named `{column}_{row}`, and their types."""
     columns = _column_names(table)
-    keys = [c.name for c in table.primary_key.columns]
-    rows = ", ".join("(" + ", ".join(f":{prefix}{name}_{i}" for name in columns) + ")" for i in range(count))
-    updates = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in columns if name not in keys)
+    rows = ", ".join("(" + ", ".join(f":{name}_{i}" for name in columns) + ")" for i in range(count))
     # Table and column names come from the models; every value is a bound parameter.
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES {rows} {_adding_on_conflict(table)}"  # noqa: S608
+    return sql, {f"{name}_{i}": table.c[name].type for i in range(count) for name in columns}
+
+
+def _adding_on_conflict(table: sa.Table) -> str:
+    """The ON CONFLICT clause of every counter upsert: an existing key gets the values added."""
+    keys = [c.name for c in table.primary_key.columns]
+    updates = ", ".join(
+        f"{name} = {table.name}.{name} + excluded.{name}" for name in _column_names(table) if name not in keys
     )
-    return sql, {f"{prefix}{name}_{i}": table.c[name].type for i in range(count) for name in columns}
+    return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
 
 
 def _upsert_statement(table: sa.Table, count: int) -> DriverStatement:
@@ -285,19 +290,15 @@ def _json_upsert_sql(table: sa.Table, parameter: str, ordered: bool = False) -> 
     """PostgreSQL's INSERT ... SELECT FROM json_populate_recordset ... ON CONFLICT DO UPDATE adding
     the rows of the JSON parameter (objects keyed by column) to the table's counters; `ordered`:
     in the document's order (the key order: locks are taken in it)."""
-    name = table.name
-    columns = _column_names(table)
-    keys = [c.name for c in table.primary_key.columns]
-    updates = ", ".join(f"{column} = {name}.{column} + excluded.{column}" for column in columns if column not in keys)
-    listed = ", ".join(columns)
-    records = f"json_populate_recordset(NULL::{name}, CAST(:{parameter} AS json))"
+    listed = ", ".join(_column_names(table))
+    records = f"json_populate_recordset(NULL::{table.name}, CAST(:{parameter} AS json))"
     # Table and column names come from the models; every value is a bound parameter.
     rows = (
         f"SELECT {listed} FROM {records} WITH ORDINALITY AS u({listed}, n) ORDER BY n"  # noqa: S608
         if ordered
         else f"SELECT {listed} FROM {records}"  # noqa: S608
     )
-    return f"INSERT INTO {name} ({listed}) {rows} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    return f"INSERT INTO {table.name} ({listed}) {rows} {_adding_on_conflict(table)}"
 
 
 def _upsert(table: sa.Table, rows: list[tuple], connection: sa.Connection | None = None) -> None:
@@ -332,9 +333,6 @@ def _bulk_upsert(table: sa.Table, rows: list[tuple], connection: sa.Connection) 
         for index, column in enumerate(table.columns)
         if (processor := column.type._cached_bind_processor(dialect)) is not None
     ]
-    if not processors:
-        statement.run([dict(zip(names, row, strict=True)) for row in rows], connection)
-        return
     bound = []
     for row in rows:
         values = list(row)
